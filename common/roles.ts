@@ -1,0 +1,104 @@
+/** Roles, permissions and the menu: shared by the server's policies and the web shell. */
+import { z } from 'zod';
+
+export const ROLES = [
+  'leader',
+  'commander',
+  'unit_head',
+  'unit_staff',
+  'field_worker',
+  'inspector',
+  'auditor',
+  'sys_admin',
+  'sec_admin',
+  'audit_admin',
+] as const;
+export const ZRole = z.enum(ROLES);
+export type TRole = z.infer<typeof ZRole>;
+
+/** 三员: system, security and audit administrators. No account may hold two of them. */
+export const ADMIN_ROLES: readonly TRole[] = ['sys_admin', 'sec_admin', 'audit_admin'];
+
+export const ROLE_LABELS: Record<TRole, string> = {
+  leader: '领导',
+  commander: '指挥长',
+  unit_head: '单位负责人',
+  unit_staff: '单位工作人员',
+  field_worker: '网格员',
+  inspector: '督查员',
+  auditor: '审计员',
+  sys_admin: '系统管理员',
+  sec_admin: '安全管理员',
+  audit_admin: '审计管理员',
+};
+
+export const PERMISSIONS = [
+  'org.read',
+  'org.write',
+  'users.read',
+  'users.write',
+  'users.roles',
+  'users.unlock',
+  'tokens.manage',
+  'audit.read',
+  'audit.verify',
+] as const;
+export const ZPermission = z.enum(PERMISSIONS);
+export type TPermission = z.infer<typeof ZPermission>;
+
+/** What each role may do. Data scope (which objects) is decided separately, by the org tree. */
+export const ROLE_PERMISSIONS: Record<TRole, readonly TPermission[]> = {
+  leader: ['org.read', 'users.read'],
+  commander: ['org.read', 'users.read'],
+  unit_head: ['org.read', 'users.read'],
+  unit_staff: ['org.read'],
+  field_worker: ['org.read'],
+  inspector: ['org.read'],
+  auditor: ['org.read', 'users.read', 'audit.read'],
+  sys_admin: ['org.read', 'org.write', 'users.read', 'users.write', 'tokens.manage'],
+  sec_admin: ['org.read', 'users.read', 'users.roles', 'users.unlock'],
+  audit_admin: ['audit.read', 'audit.verify'],
+};
+
+/** How far a role sees: the whole tenant, its HQ's units and categories, or its own unit subtree. */
+export type TScopeKind = 'tenant' | 'hq' | 'unit';
+export const ROLE_SCOPE: Record<TRole, TScopeKind> = {
+  leader: 'tenant',
+  commander: 'hq',
+  unit_head: 'unit',
+  unit_staff: 'unit',
+  field_worker: 'unit',
+  inspector: 'tenant',
+  auditor: 'tenant',
+  sys_admin: 'tenant',
+  sec_admin: 'tenant',
+  audit_admin: 'tenant',
+};
+
+export function permissionsOf(roles: readonly TRole[]): TPermission[] {
+  const set = new Set<TPermission>();
+  for (const r of roles) for (const p of ROLE_PERMISSIONS[r]) set.add(p);
+  return [...set].sort();
+}
+
+/** The web menu: an entry shows when the user holds its permission (or always, without one). */
+export interface MenuEntry {
+  key: string;
+  path: string;
+  label: string;
+  labelEn: string;
+  permission?: TPermission;
+}
+export const MENU: readonly MenuEntry[] = [
+  { key: 'home', path: '/', label: '首页', labelEn: 'Home' },
+  { key: 'org', path: '/org', label: '组织机构', labelEn: 'Organisation', permission: 'org.read' },
+  { key: 'users', path: '/users', label: '用户管理', labelEn: 'Users', permission: 'users.read' },
+  { key: 'tokens', path: '/tokens', label: '接口令牌', labelEn: 'API tokens', permission: 'tokens.manage' },
+  { key: 'audit', path: '/audit', label: '审计日志', labelEn: 'Audit log', permission: 'audit.read' },
+  { key: 'account', path: '/account', label: '账户安全', labelEn: 'My account' },
+];
+
+export function menuFor(permissions: readonly TPermission[]): MenuEntry[] {
+  const have = new Set(permissions);
+  return MENU.filter((m) => !m.permission || have.has(m.permission));
+}

@@ -1,0 +1,81 @@
+/**
+ * The only reader of process.env. Parses once with zod; an invalid value ends the process with one
+ * line naming the variable, so a misconfigured deployment fails before it touches any data.
+ */
+import { z } from 'zod';
+
+const ROLE_NAMES = ['api', 'worker', 'sensors'] as const;
+export type ProcessRole = (typeof ROLE_NAMES)[number];
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
+  .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
+
+const ZEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  TZ: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'is not a known IANA time zone'),
+  ROLES: z
+    .string()
+    .default('api,worker,sensors')
+    .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(ROLE_NAMES)).min(1, 'must name at least one of api, worker, sensors')),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEMO: bool.optional(),
+  ADMIN_PASSWORD: z.string().min(1).optional(),
+  TENANT_CODE: z
+    .string()
+    .regex(/^[a-z0-9_-]{2,32}$/, 'must be 2–32 lowercase letters, digits, - or _')
+    .default('jkq'),
+  TENANT_NAME: z.string().min(1).default('经开区'),
+  COOKIE_SECURE: bool.default(false),
+  TRUST_PROXY: bool.default(false),
+  SENSORS_PORT: z.coerce.number().int().min(0).max(65535).default(9212),
+  WEB_DIST: z.string().default('web/dist'),
+});
+
+export type Config = Omit<z.infer<typeof ZEnv>, 'DEMO'> & { DEMO: boolean; engine: 'pglite' | 'postgres' };
+
+/** Parse an environment (process.env by default). Throws ConfigError naming the first bad variable. */
+export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
+  const r = ZEnv.safeParse(env);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(`Invalid configuration: ${name} ${issue?.message ?? 'is invalid'}`);
+  }
+  const engine = r.data.DATABASE_URL ? 'postgres' : 'pglite';
+  // Demo data defaults on only for the embedded database: a real server should not get demo accounts by accident.
+  const DEMO = r.data.DEMO ?? engine === 'pglite';
+  return { ...r.data, DEMO, engine };
+}
+
+export class ConfigError extends Error {}
+
+/** Parse process.env or exit with one clear line. */
+export function loadConfig(): Config {
+  try {
+    return parseConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+}

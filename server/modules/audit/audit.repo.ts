@@ -1,0 +1,73 @@
+import { and, asc, count, desc, eq, gt, ilike, or, type SQL } from 'drizzle-orm';
+import type { Executor, Tx } from '../../db/client.ts';
+import { auditChainHeads, auditEvents } from '../../db/schema.ts';
+import { GENESIS_HASH } from './audit.hash.ts';
+
+export type AuditRow = typeof auditEvents.$inferSelect;
+
+/** Lock the tenant's chain head (creating it on first use) and return it. Must run inside a transaction. */
+export async function lockChainHead(tx: Tx, tenantId: string): Promise<{ lastSeq: number; lastHash: string }> {
+  await tx.insert(auditChainHeads).values({ tenantId, lastSeq: 0, lastHash: GENESIS_HASH }).onConflictDoNothing();
+  const [head] = await tx
+    .select({ lastSeq: auditChainHeads.lastSeq, lastHash: auditChainHeads.lastHash })
+    .from(auditChainHeads)
+    .where(eq(auditChainHeads.tenantId, tenantId))
+    .for('update');
+  if (!head) throw new Error('audit chain head missing after upsert');
+  return head;
+}
+
+export async function appendRow(tx: Tx, row: typeof auditEvents.$inferInsert): Promise<void> {
+  await tx.insert(auditEvents).values(row);
+  await tx
+    .update(auditChainHeads)
+    .set({ lastSeq: row.seq, lastHash: row.hash })
+    .where(eq(auditChainHeads.tenantId, row.tenantId));
+}
+
+export async function chainHead(db: Executor, tenantId: string) {
+  const [head] = await db.select().from(auditChainHeads).where(eq(auditChainHeads.tenantId, tenantId));
+  return head ?? null;
+}
+
+/** Rows after a sequence number, in chain order (for the verifier's walk). */
+export async function rowsAfter(db: Executor, tenantId: string, afterSeq: number, limit: number): Promise<AuditRow[]> {
+  return db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.tenantId, tenantId), gt(auditEvents.seq, afterSeq)))
+    .orderBy(asc(auditEvents.seq))
+    .limit(limit);
+}
+
+export interface AuditFilter {
+  action?: string;
+  actor?: string;
+  objectId?: string;
+}
+
+export async function listRows(
+  db: Executor,
+  tenantId: string,
+  filter: AuditFilter,
+  offset: number,
+  limit: number,
+): Promise<{ rows: AuditRow[]; total: number }> {
+  const conds: SQL[] = [eq(auditEvents.tenantId, tenantId)];
+  if (filter.action) conds.push(ilike(auditEvents.action, `${escapeLike(filter.action)}%`));
+  if (filter.actor) {
+    const c = or(ilike(auditEvents.actorName, `%${escapeLike(filter.actor)}%`));
+    if (c) conds.push(c);
+  }
+  if (filter.objectId) conds.push(eq(auditEvents.objectId, filter.objectId));
+  const where = and(...conds);
+  const [rows, [total]] = await Promise.all([
+    db.select().from(auditEvents).where(where).orderBy(desc(auditEvents.seq)).offset(offset).limit(limit),
+    db.select({ n: count() }).from(auditEvents).where(where),
+  ]);
+  return { rows, total: Number(total?.n ?? 0) };
+}
+
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

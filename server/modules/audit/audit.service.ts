@@ -1,0 +1,133 @@
+import type { TAuditEvent } from '../../../common/org.ts';
+import type { Database, Executor, Tx } from '../../db/client.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { auditRowHash, GENESIS_HASH } from './audit.hash.ts';
+import * as repo from './audit.repo.ts';
+
+/** Who did it and from where: an Actor satisfies this, and so does a system job. */
+export interface AuditContext {
+  tenantId: string;
+  userId: string | null;
+  username: string | null;
+  ip?: string | null;
+  requestId?: string | null;
+}
+
+export interface AuditEntry {
+  action: string;
+  objectType?: string;
+  objectId?: string;
+  outcome?: 'success' | 'failure';
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Append one audit event to the tenant's hash chain inside the caller's transaction, so the event
+ * commits or rolls back with the change it records.
+ */
+export async function recordAudit(tx: Tx, clock: Clock, ctx: AuditContext, entry: AuditEntry): Promise<number> {
+  const head = await repo.lockChainHead(tx, ctx.tenantId);
+  // Round-trip through JSON so the hash covers exactly what jsonb will give back.
+  const details = JSON.parse(JSON.stringify(entry.details ?? {})) as Record<string, unknown>;
+  const row = {
+    tenantId: ctx.tenantId,
+    seq: head.lastSeq + 1,
+    occurredAt: clock.now(),
+    actorId: ctx.userId,
+    actorName: ctx.username,
+    action: entry.action,
+    objectType: entry.objectType ?? null,
+    objectId: entry.objectId ?? null,
+    outcome: entry.outcome ?? 'success',
+    ip: ctx.ip ?? null,
+    requestId: ctx.requestId ?? null,
+    details,
+    prevHash: head.lastHash,
+  } as const;
+  await repo.appendRow(tx, { ...row, hash: auditRowHash(row) });
+  return row.seq;
+}
+
+/** Record an event on its own (a failed login has no surrounding change to ride along with). */
+export async function recordAuditAlone(
+  database: Database,
+  clock: Clock,
+  ctx: AuditContext,
+  entry: AuditEntry,
+): Promise<number> {
+  return database.db.transaction((tx) => recordAudit(tx, clock, ctx, entry));
+}
+
+export interface ChainVerdict {
+  ok: boolean;
+  checked: number;
+  firstBroken: { seq: number; reason: string } | null;
+}
+
+/** Walk a tenant's chain from the genesis and name the first row whose link or content is broken. */
+export async function verifyChain(db: Executor, tenantId: string): Promise<ChainVerdict> {
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  let checked = 0;
+  const broken = (seq: number, reason: string): ChainVerdict => ({ ok: false, checked, firstBroken: { seq, reason } });
+  for (;;) {
+    const rows = await repo.rowsAfter(db, tenantId, expectedSeq - 1, 1000);
+    for (const r of rows) {
+      if (r.seq !== expectedSeq) return broken(expectedSeq, `row ${expectedSeq} is missing (next present is ${r.seq})`);
+      if (r.prevHash !== prevHash) return broken(r.seq, 'prev_hash does not match the previous row');
+      const recomputed = auditRowHash({
+        tenantId: r.tenantId,
+        seq: r.seq,
+        occurredAt: r.occurredAt,
+        actorId: r.actorId,
+        actorName: r.actorName,
+        action: r.action,
+        objectType: r.objectType,
+        objectId: r.objectId,
+        outcome: r.outcome as 'success' | 'failure',
+        ip: r.ip,
+        requestId: r.requestId,
+        details: r.details as Record<string, unknown>,
+        prevHash: r.prevHash,
+      });
+      if (recomputed !== r.hash) return broken(r.seq, 'content does not match its hash (row altered)');
+      prevHash = r.hash;
+      expectedSeq++;
+      checked++;
+    }
+    if (rows.length < 1000) break;
+  }
+  const head = await repo.chainHead(db, tenantId);
+  if (head && (head.lastSeq !== expectedSeq - 1 || head.lastHash !== prevHash)) {
+    return broken(expectedSeq, `chain ends at ${expectedSeq - 1} but its head records ${head.lastSeq} (rows removed)`);
+  }
+  return { ok: true, checked, firstBroken: null };
+}
+
+/** A page of audit events, newest first. */
+export async function listAuditEvents(
+  db: Executor,
+  tenantId: string,
+  filter: repo.AuditFilter,
+  page: number,
+  pageSize: number,
+): Promise<{ items: TAuditEvent[]; total: number }> {
+  const { rows, total } = await repo.listRows(db, tenantId, filter, (page - 1) * pageSize, pageSize);
+  return {
+    total,
+    items: rows.map((r) => ({
+      seq: r.seq,
+      occurredAt: r.occurredAt.toISOString(),
+      actorId: r.actorId,
+      actorName: r.actorName,
+      action: r.action,
+      objectType: r.objectType,
+      objectId: r.objectId,
+      outcome: r.outcome as 'success' | 'failure',
+      ip: r.ip,
+      requestId: r.requestId,
+      details: r.details as Record<string, unknown>,
+      hash: r.hash,
+    })),
+  };
+}

@@ -1,0 +1,30 @@
+/** Who may call the org module's routes, and which units and users a caller may see. */
+import { AUTHENTICATED, can } from '../../http/access.ts';
+import { type Actor, unitPathInScope } from '../auth/index.ts';
+import type { PathFilter } from './org.repo.ts';
+
+export const orgAccess = {
+  overview: AUTHENTICATED,
+  listUnits: can('org.read'),
+  getUnit: can('org.read'),
+  listUsers: can('users.read'),
+  getUser: can('users.read'),
+  createUser: can('users.write'),
+  updateUser: can('users.write'),
+  setRoles: can('users.roles'),
+  unlockUser: can('users.unlock'),
+} as const;
+
+/** The caller's scope as a unit-path filter for SQL (null = whole tenant). */
+export function scopePaths(actor: Actor): PathFilter {
+  return actor.scope.kind === 'tenant' ? null : actor.scope.paths;
+}
+
+export function canSeeUnit(actor: Actor, unitPath: string | null): boolean {
+  return unitPathInScope(actor.scope, unitPath);
+}
+
+/** A user is visible when their unit is; users without a unit belong to the tenant level. */
+export function canSeeUser(actor: Actor, unitPath: string | null): boolean {
+  return actor.scope.kind === 'tenant' || (unitPath !== null && unitPathInScope(actor.scope, unitPath));
+}

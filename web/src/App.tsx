@@ -1,0 +1,105 @@
+/** Providers (i18n, antd locale and theme, react-query, router) and the route table. */
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider, theme as antdTheme } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { type ComponentType, useEffect } from 'react';
+import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { MENU } from '../../common/roles.ts';
+import { ApiError } from './api.ts';
+import { AuthRedirect } from './components/AuthRedirect.tsx';
+import { Forbidden, NotFound } from './components/StatusPages.tsx';
+import { RequireAuth } from './components/RequireAuth.tsx';
+import { I18nProvider, type Lang, readStoredLang, useI18n } from './i18n.tsx';
+import { useSession } from './session.tsx';
+import { AccountPage } from './pages/AccountPage.tsx';
+import { AuditPage } from './pages/AuditPage.tsx';
+import { HomePage } from './pages/HomePage.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
+import { OrgPage } from './pages/OrgPage.tsx';
+import { TokensPage } from './pages/TokensPage.tsx';
+import { UsersPage } from './pages/UsersPage.tsx';
+
+const PAGES: Record<string, ComponentType> = {
+  home: HomePage,
+  org: OrgPage,
+  users: UsersPage,
+  tokens: TokensPage,
+  audit: AuditPage,
+  account: AccountPage,
+};
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // A 4xx will not change by asking again; network and 5xx problems get two more tries.
+      retry: (failures, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2,
+      refetchOnWindowFocus: false,
+      staleTime: 15_000,
+    },
+    mutations: { retry: false },
+  },
+});
+
+function applyLang(lang: Lang): void {
+  dayjs.locale(lang === 'en' ? 'en' : 'zh-cn');
+  document.documentElement.lang = lang;
+}
+applyLang(readStoredLang());
+
+/** A MENU entry's page, or 403 when the user lacks the entry's permission. */
+function Guarded({ menuKey }: { menuKey: string }) {
+  const { can } = useSession();
+  const entry = MENU.find((m) => m.key === menuKey);
+  const Page = PAGES[menuKey];
+  if (!entry || !Page) return <NotFound />;
+  if (entry.permission && !can(entry.permission)) return <Forbidden />;
+  return <Page />;
+}
+
+function Shell() {
+  const { lang } = useI18n();
+  useEffect(() => applyLang(lang), [lang]);
+  return (
+    <ConfigProvider
+      locale={lang === 'en' ? enUS : zhCN}
+      button={{ autoInsertSpace: false }}
+      theme={{
+        algorithm: antdTheme.defaultAlgorithm,
+        token: { colorPrimary: '#1e5bb8', borderRadius: 4, colorBgLayout: '#f0f2f5' },
+        components: {
+          Layout: { siderBg: '#0d2546', triggerBg: '#0a1d38', headerBg: '#ffffff', headerHeight: 56, headerPadding: '0 20px' },
+          Menu: { darkItemBg: '#0d2546', darkSubMenuItemBg: '#0a1d38', darkItemSelectedBg: '#1e5bb8' },
+          Card: { headerFontSize: 15 },
+        },
+      }}
+    >
+      <AntApp>
+        <QueryClientProvider client={queryClient}>
+          <BrowserRouter>
+            <AuthRedirect />
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
+              <Route element={<RequireAuth />}>
+                {MENU.map((m) => (
+                  <Route key={m.key} path={m.path} element={<Guarded menuKey={m.key} />} />
+                ))}
+                <Route path="*" element={<NotFound />} />
+              </Route>
+            </Routes>
+          </BrowserRouter>
+        </QueryClientProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function App() {
+  return (
+    <I18nProvider>
+      <Shell />
+    </I18nProvider>
+  );
+}

@@ -1,0 +1,45 @@
+/** Vite config for the web shell. Run from the repository root: `npx vite build --config web/vite.config.ts`. */
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const webRoot = fileURLToPath(new URL('.', import.meta.url));
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const backend = 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  root: webRoot,
+  base: '/',
+  plugins: [react()],
+  server: {
+    port: 5173,
+    strictPort: true,
+    // web/src imports ../../common/*.ts, which lies outside the web root.
+    fs: { allow: [repoRoot] },
+    proxy: {
+      '/api': { target: backend, changeOrigin: false },
+      '/healthz': { target: backend },
+      '/readyz': { target: backend },
+      '/metrics': { target: backend },
+    },
+  },
+  preview: { port: 4173 },
+  build: {
+    outDir: fileURLToPath(new URL('./dist', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: false,
+    chunkSizeWarningLimit: 1200,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom)[\\/]/, priority: 30 },
+            { name: 'antd', test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[^\\/]+|dayjs|@emotion|stylis|@babel[\\/]runtime)[\\/]/, priority: 20 },
+            { name: 'vendor', test: /node_modules[\\/]/, priority: 10 },
+          ],
+        },
+      },
+    },
+  },
+});
