@@ -5,7 +5,8 @@ import { defineConfig } from 'vite';
 
 const webRoot = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const backend = 'http://127.0.0.1:3000';
+// The API server the dev server and `vite preview` forward to; GC_API_TARGET overrides it.
+const backend = process.env.GC_API_TARGET ?? 'http://127.0.0.1:3000';
 
 export default defineConfig({
   root: webRoot,

@@ -23,7 +23,7 @@ const zh = {
   passwordRequired: '请输入密码',
   totpRequired: '请输入 6 位动态口令',
   totpFormat: '动态口令为 6 位数字',
-  lockedUntil: '账户已锁定,请于 {time} 后再试',
+  lockedUntil: '锁定至 {time}',
   mustChangePassword: '您正在使用初始密码或密码已过期,请尽快修改密码。',
   goChangePassword: '去修改',
   noUnit: '未分配单位',

@@ -11,7 +11,8 @@ import { LoadError } from '../components/QueryState.tsx';
 import { RoleTags } from '../components/RoleTags.tsx';
 import { isLocked, UserStatusTag } from '../components/UserStatusTag.tsx';
 import { CreateUserModal } from '../components/users/CreateUserModal.tsx';
-import { SetRolesModal } from '../components/users/SetRolesModal.tsx';
+import { type SetRolesResult, SetRolesModal } from '../components/users/SetRolesModal.tsx';
+import { TotpIssuedModal } from '../components/users/TotpIssuedModal.tsx';
 import { formatDateTime } from '../format.ts';
 import { useSession } from '../session.tsx';
 
@@ -31,6 +32,7 @@ export function UsersPage() {
   const [q, setQ] = useState('');
   const [creating, setCreating] = useState(false);
   const [rolesFor, setRolesFor] = useState<TUser | null>(null);
+  const [totpIssued, setTotpIssued] = useState<(SetRolesResult & { totpProvisioningUri: string }) | null>(null);
 
   const users = useQuery({
     queryKey: ['users', { page, pageSize, q }],
@@ -117,9 +119,11 @@ export function UsersPage() {
               </Popconfirm>
             ))}
           {canRoles && (
-            <Button type="link" size="small" onClick={() => setRolesFor(u)}>
-              设置角色
-            </Button>
+            <Tooltip title={u.id === me.id ? '不能修改自己的角色' : undefined}>
+              <Button type="link" size="small" disabled={u.id === me.id} onClick={() => setRolesFor(u)}>
+                设置角色
+              </Button>
+            </Tooltip>
           )}
           {canUnlock && isLocked(u) && (
             <Popconfirm
@@ -192,7 +196,8 @@ export function UsersPage() {
         />
       </Card>
       {canWrite && <CreateUserModal open={creating} onClose={() => setCreating(false)} />}
-      {canRoles && <SetRolesModal user={rolesFor} onClose={() => setRolesFor(null)} />}
+      {canRoles && <SetRolesModal user={rolesFor} onClose={() => setRolesFor(null)} onTotpIssued={setTotpIssued} />}
+      <TotpIssuedModal issued={totpIssued} onClose={() => setTotpIssued(null)} />
     </div>
   );
 }

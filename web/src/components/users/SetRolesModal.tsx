@@ -8,17 +8,34 @@ import { api } from '../../api.ts';
 import { ErrorAlert } from '../ErrorAlert.tsx';
 import { adminConflict } from './CreateUserModal.tsx';
 
-export function SetRolesModal({ user, onClose }: { user: TUser | null; onClose: () => void }) {
+export interface SetRolesResult {
+  user: TUser;
+  /** Set when an admin role was granted to an account without TOTP: shown once, for enrolment. */
+  totpProvisioningUri: string | null;
+}
+
+export function SetRolesModal({
+  user,
+  onClose,
+  onTotpIssued,
+}: {
+  user: TUser | null;
+  onClose: () => void;
+  onTotpIssued: (result: SetRolesResult & { totpProvisioningUri: string }) => void;
+}) {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [roles, setRoles] = useState<TRole[]>([]);
 
   const save = useMutation({
-    mutationFn: (v: { id: string; roles: TRole[] }) => api.put<unknown>(`/api/v1/users/${v.id}/roles`, { roles: v.roles }),
-    onSuccess: () => {
-      message.success('角色已更新');
+    mutationFn: (v: { id: string; roles: TRole[] }) =>
+      api.put<SetRolesResult>(`/api/v1/users/${v.id}/roles`, { roles: v.roles }),
+    onSuccess: (result) => {
+      message.success('角色已更新,该用户需重新登录');
       queryClient.invalidateQueries({ queryKey: ['users'] });
       onClose();
+      const uri = result?.totpProvisioningUri;
+      if (uri) onTotpIssued({ ...result, totpProvisioningUri: uri });
     },
   });
   const { reset } = save;
@@ -42,7 +59,8 @@ export function SetRolesModal({ user, onClose }: { user: TUser | null; onClose: 
       width={560}
     >
       <Typography.Paragraph type="secondary">
-        角色决定用户可使用的功能;数据范围由所属单位决定。系统管理员、安全管理员、审计管理员(三员)不得由同一账户兼任。
+        角色决定用户可使用的功能,数据范围由所属单位决定。系统管理员、安全管理员、审计管理员(三员)不得由同一账户兼任;
+        首次授予三员角色时将为该账户生成动态口令密钥。
       </Typography.Paragraph>
       <Checkbox.Group<TRole> value={roles} onChange={(v) => setRoles(v)} style={{ width: '100%' }}>
         <Row gutter={[8, 10]}>
