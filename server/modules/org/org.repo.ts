@@ -19,7 +19,7 @@ export async function listUnits(db: Executor, tenantId: string, paths: PathFilte
     .select()
     .from(orgUnits)
     .where(and(eq(orgUnits.tenantId, tenantId), pathCond(orgUnits.path, paths)))
-    .orderBy(asc(orgUnits.path), asc(orgUnits.sortOrder));
+    .orderBy(asc(orgUnits.sortOrder), asc(orgUnits.code));
 }
 
 export async function getUnit(db: Executor, tenantId: string, id: string): Promise<UnitRow | null> {

@@ -71,7 +71,7 @@ export async function districtOverview(actor: Actor, deps: Deps): Promise<TDistr
   };
 }
 
-/** Org units within the caller's scope, parents before children. */
+/** Org units within the caller's scope, in their display order (the web builds the tree from parentId). */
 export async function listUnits(actor: Actor, deps: Deps): Promise<TOrgUnit[]> {
   return (await repo.listUnits(deps.database.db, actor.tenantId, scopePaths(actor))).map(toUnit);
 }

@@ -87,7 +87,7 @@ export function AppLayout() {
         <Layout.Header className="gc-header">
           <div className="gc-header-left">
             <Typography.Text strong className="gc-header-title">
-              {user.tenant.name} · {t('appSubtitle')}
+              {t('appSubtitle')}
             </Typography.Text>
           </div>
           <Space size={16} className="gc-header-right">
@@ -103,11 +103,13 @@ export function AppLayout() {
               <span className="gc-header-user" data-testid="current-user">
                 {user.displayName}
               </span>
-              {user.roles.map((r) => (
-                <Tag key={r} color="blue" variant="filled" style={{ marginInlineEnd: 0 }}>
-                  {roleLabel(r)}
-                </Tag>
-              ))}
+              <span className="gc-header-roles gc-tags">
+                {user.roles.map((r) => (
+                  <Tag key={r} color="blue" variant="filled" style={{ marginInlineEnd: 0 }}>
+                    {roleLabel(r)}
+                  </Tag>
+                ))}
+              </span>
             </Space>
             <Button icon={<LogoutOutlined />} onClick={onLogout} loading={loggingOut}>
               {t('logout')}

@@ -28,7 +28,10 @@ export function StatCard({
           value={value ?? 0}
           suffix={suffix}
           loading={loading}
-          styles={{ content: { fontSize: 26, fontWeight: 600, color: '#1f2937' } }}
+          styles={{
+            content: { fontSize: 26, fontWeight: 600, color: '#1f2937', lineHeight: 1.3 },
+            suffix: { fontSize: 14, fontWeight: 400, color: 'rgba(0,0,0,0.45)', marginInlineStart: 4 },
+          }}
         />
       </div>
     </Card>

@@ -3,16 +3,20 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Select } from 'antd';
 import { useEffect, useState } from 'react';
 import type { TUser } from '../../../common/org.ts';
+import { ADMIN_ROLES } from '../../../common/roles.ts';
 import { api } from '../api.ts';
 
 export function UserSelect({
   value,
   onChange,
   id,
+  excludeAdmins = false,
 }: {
   value?: string;
   onChange?: (v: string | undefined) => void;
   id?: string;
+  /** Grey out 三员 accounts (the server issues them no API tokens: a token has no second factor). */
+  excludeAdmins?: boolean;
 }) {
   const [input, setInput] = useState('');
   const [q, setQ] = useState('');
@@ -27,11 +31,15 @@ export function UserSelect({
     placeholderData: keepPreviousData,
   });
 
-  const options = (users.data?.items ?? []).map((u) => ({
-    value: u.id,
-    label: `${u.displayName}(${u.username})${u.unitName ? ` · ${u.unitName}` : ''}`,
-    disabled: u.disabled,
-  }));
+  const options = (users.data?.items ?? []).map((u) => {
+    const admin = excludeAdmins && u.roles.some((r) => ADMIN_ROLES.includes(r));
+    const note = u.disabled ? '(已停用)' : admin ? '(管理员不可签发)' : '';
+    return {
+      value: u.id,
+      label: `${u.displayName}(${u.username})${u.unitName ? ` · ${u.unitName}` : ''}${note}`,
+      disabled: u.disabled || admin,
+    };
+  });
 
   return (
     <Select

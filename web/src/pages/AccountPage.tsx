@@ -2,6 +2,7 @@
 import { KeyOutlined, UserOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Col, Descriptions, Form, Input, Row, Typography } from 'antd';
+import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import type { TChangePassword } from '../../../common/auth.ts';
 import { api } from '../api.ts';
@@ -60,6 +61,7 @@ function ChangePasswordCard() {
   const [form] = Form.useForm<Values>();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
+  const [errorOnFields, setErrorOnFields] = useState(false);
 
   const change = useMutation({
     mutationFn: (body: TChangePassword) => api.post<void>('/api/v1/me/password', body),
@@ -69,9 +71,7 @@ function ChangePasswordCard() {
       const state: LoginState = { notice: { type: 'success', text: '密码已修改,请使用新密码重新登录' } };
       navigate('/login', { replace: true, state });
     },
-    onError: (e) => {
-      applyFieldErrors(form, e, ['currentPassword', 'newPassword']);
-    },
+    onError: (e) => setErrorOnFields(applyFieldErrors(form, e, ['currentPassword', 'newPassword'])),
   });
 
   return (
@@ -127,7 +127,7 @@ function ChangePasswordCard() {
         >
           <Input.Password autoComplete="new-password" maxLength={256} />
         </Form.Item>
-        {change.isError && (
+        {change.isError && !errorOnFields && (
           <div style={{ marginBottom: 16 }}>
             <ErrorAlert error={change.error} />
           </div>

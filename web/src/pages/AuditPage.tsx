@@ -30,7 +30,7 @@ interface Filters {
 }
 
 const columns: TableColumnsType<TAuditEvent> = [
-  { title: '序号', dataIndex: 'seq', width: 80, align: 'right' },
+  { title: '序号', dataIndex: 'seq', width: 72, align: 'right' },
   {
     title: '时间',
     dataIndex: 'occurredAt',
@@ -40,14 +40,14 @@ const columns: TableColumnsType<TAuditEvent> = [
   {
     title: '操作人',
     key: 'actor',
-    width: 130,
+    width: 120,
     render: (_v, e) =>
       e.actorName ?? (e.actorId ? <Typography.Text code>{shortHash(e.actorId, 8)}</Typography.Text> : <Typography.Text type="secondary">系统</Typography.Text>),
   },
   {
     title: '动作',
     dataIndex: 'action',
-    width: 180,
+    width: 170,
     render: (v: string) => <Typography.Text code>{v}</Typography.Text>,
   },
   {
@@ -72,18 +72,18 @@ const columns: TableColumnsType<TAuditEvent> = [
   {
     title: '结果',
     dataIndex: 'outcome',
-    width: 80,
+    width: 72,
     render: (v: TAuditEvent['outcome']) => (v === 'success' ? <Tag color="success">成功</Tag> : <Tag color="error">失败</Tag>),
   },
-  { title: 'IP', dataIndex: 'ip', width: 130, render: (v: string | null) => v ?? '—' },
+  { title: 'IP', dataIndex: 'ip', width: 120, render: (v: string | null) => v ?? '—' },
   {
     title: '请求 ID',
     dataIndex: 'requestId',
-    width: 130,
+    width: 120,
     render: (v: string | null) =>
       v ? (
         <Typography.Text copyable={{ text: v }} style={{ fontSize: 12 }}>
-          {shortHash(v, 10)}
+          {shortHash(v, 8)}
         </Typography.Text>
       ) : (
         '—'
@@ -92,7 +92,7 @@ const columns: TableColumnsType<TAuditEvent> = [
   {
     title: '哈希',
     dataIndex: 'hash',
-    width: 130,
+    width: 120,
     render: (v: string) => (
       <Tooltip title={<span className="gc-break">{v}</span>}>
         <Typography.Text code style={{ fontSize: 12 }}>
@@ -230,7 +230,7 @@ export function AuditPage() {
           columns={columns}
           dataSource={events.data?.items ?? []}
           loading={events.isPending || (events.isFetching && events.isPlaceholderData)}
-          scroll={{ x: 1300 }}
+          scroll={{ x: 1150 }}
           expandable={{
             expandedRowRender: (e) => <DetailsJson event={e} />,
           }}

@@ -1,17 +1,23 @@
 /** /: the district at a glance, from GET /api/v1/org/overview. */
 import {
   ApartmentOutlined,
+  AppstoreOutlined,
+  AuditOutlined,
   BankOutlined,
   ClusterOutlined,
   FlagOutlined,
   HomeOutlined,
+  KeyOutlined,
   ReloadOutlined,
+  SafetyCertificateOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Col, Empty, Row, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import type { TDistrictOverview } from '../../../common/org.ts';
+import { menuFor, type TPermission } from '../../../common/roles.ts';
 import { api } from '../api.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { LoadError, PageLoading } from '../components/QueryState.tsx';
@@ -24,6 +30,7 @@ type Subdistrict = TDistrictOverview['subdistricts'][number];
 
 export function HomePage() {
   const { user, can } = useSession();
+  const links = menuFor(user.permissions).filter((m) => m.key !== 'home');
   const overview = useQuery({
     queryKey: ['org', 'overview'],
     queryFn: () => api.get<TDistrictOverview>('/api/v1/org/overview'),
@@ -69,7 +76,10 @@ export function HomePage() {
           <HqCard hqs={data.hqs} showOrgLink={can('org.read')} />
         </Col>
         <Col xs={24} xl={10}>
-          <SubdistrictCard subdistricts={data.subdistricts} />
+          <div className="gc-stack">
+            <SubdistrictCard subdistricts={data.subdistricts} />
+            <QuickLinks links={links} />
+          </div>
         </Col>
       </Row>
     </div>
@@ -91,7 +101,7 @@ const hqColumns: TableColumnsType<Hq> = [
   {
     title: '指挥长',
     dataIndex: 'commander',
-    width: 160,
+    width: 220,
     render: (c: string | null) => c ?? <Typography.Text type="secondary">未设置</Typography.Text>,
   },
   {
@@ -111,7 +121,7 @@ function HqCard({ hqs, showOrgLink }: { hqs: Hq[]; showOrgLink: boolean }) {
           <FlagOutlined /> 专项指挥部
         </span>
       }
-      extra={showOrgLink ? <Link to="/org">组织机构 ›</Link> : undefined}
+      extra={showOrgLink ? <Link to="/org">查看机构树 ›</Link> : undefined}
       variant="borderless"
       styles={{ body: { padding: 0 } }}
     >
@@ -166,6 +176,49 @@ function SubdistrictCard({ subdistricts }: { subdistricts: Subdistrict[] }) {
           ))}
         </div>
       )}
+    </Card>
+  );
+}
+
+const LINK_ICONS: Record<string, ReactNode> = {
+  org: <ApartmentOutlined />,
+  users: <TeamOutlined />,
+  tokens: <KeyOutlined />,
+  audit: <AuditOutlined />,
+  account: <SafetyCertificateOutlined />,
+};
+
+const LINK_HINTS: Record<string, string> = {
+  org: '机构树与单位详情',
+  users: '账户、角色与单位',
+  tokens: '外部系统对接凭证',
+  audit: '操作留痕与哈希链校验',
+  account: '修改密码',
+};
+
+function QuickLinks({ links }: { links: { key: string; path: string; label: string; permission?: TPermission }[] }) {
+  if (links.length === 0) return null;
+  return (
+    <Card
+      title={
+        <span>
+          <AppstoreOutlined /> 快捷入口
+        </span>
+      }
+      variant="borderless"
+      styles={{ body: { padding: 12 } }}
+    >
+      <div className="gc-quick-links">
+        {links.map((l) => (
+          <Link key={l.key} to={l.path} className="gc-quick-link">
+            <span className="gc-quick-link-icon">{LINK_ICONS[l.key]}</span>
+            <span className="gc-quick-link-text">
+              <span className="gc-quick-link-label">{l.label}</span>
+              <span className="gc-quick-link-hint">{LINK_HINTS[l.key] ?? ''}</span>
+            </span>
+          </Link>
+        ))}
+      </div>
     </Card>
   );
 }

@@ -81,7 +81,7 @@ export function LoginPage() {
     switch (e.code) {
       case 'TOTP_REQUIRED':
         setNeedTotp(true);
-        setFeedback({ type: 'info', title: e.message, description: t('totpHint') });
+        setFeedback({ type: 'info', title: e.message });
         return;
       case 'TOTP_INVALID':
         setNeedTotp(true);

@@ -64,7 +64,7 @@ export function UsersPage() {
     {
       title: '用户名',
       dataIndex: 'username',
-      width: 150,
+      width: 160,
       render: (v: string, u) => (
         <Space size={4}>
           <Typography.Text strong>{v}</Typography.Text>
@@ -72,15 +72,16 @@ export function UsersPage() {
         </Space>
       ),
     },
-    { title: '姓名', dataIndex: 'displayName', width: 120 },
-    { title: '角色', dataIndex: 'roles', render: (_v, u) => <RoleTags roles={u.roles} /> },
+    { title: '姓名', dataIndex: 'displayName', width: 170 },
+    { title: '角色', dataIndex: 'roles', width: 190, render: (_v, u) => <RoleTags roles={u.roles} /> },
     {
       title: '所属单位',
       dataIndex: 'unitName',
+      width: 200,
       render: (v: string | null) => v ?? <Typography.Text type="secondary">未分配</Typography.Text>,
     },
     { title: '手机号', dataIndex: 'phone', width: 130, render: (v: string | null) => v ?? '—' },
-    { title: '状态', key: 'status', width: 200, render: (_v, u) => <UserStatusTag user={u} /> },
+    { title: '状态', key: 'status', width: 150, render: (_v, u) => <UserStatusTag user={u} /> },
     {
       title: '动态口令',
       dataIndex: 'totpEnrolled',
@@ -94,7 +95,7 @@ export function UsersPage() {
       title: '操作',
       key: 'actions',
       fixed: 'right',
-      width: 210,
+      width: 190,
       render: (_v, u) => (
         <Space size={0} separator={<span className="gc-sep" />}>
           {canWrite &&
@@ -177,7 +178,7 @@ export function UsersPage() {
           columns={columns}
           dataSource={users.data?.items ?? []}
           loading={users.isPending || (users.isFetching && users.isPlaceholderData)}
-          scroll={{ x: 1200 }}
+          scroll={{ x: 1380 }}
           pagination={{
             current: page,
             pageSize,

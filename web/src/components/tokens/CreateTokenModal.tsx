@@ -1,6 +1,7 @@
 /** 新建令牌: POST /api/v1/auth/tokens {name, userId, expiresInDays} → { token, item }. */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Form, Input, InputNumber, Modal } from 'antd';
+import { useState } from 'react';
 import type { TApiToken, TCreateApiToken } from '../../../../common/auth.ts';
 import { api } from '../../api.ts';
 import { ErrorAlert } from '../ErrorAlert.tsx';
@@ -29,6 +30,7 @@ export function CreateTokenModal({
 }) {
   const [form] = Form.useForm<Values>();
   const queryClient = useQueryClient();
+  const [errorOnFields, setErrorOnFields] = useState(false);
 
   const create = useMutation({
     mutationFn: (body: TCreateApiToken) => api.post<CreatedToken>('/api/v1/auth/tokens', body),
@@ -37,9 +39,7 @@ export function CreateTokenModal({
       close();
       onCreated(created);
     },
-    onError: (e) => {
-      applyFieldErrors(form, e, ['name', 'userId', 'expiresInDays']);
-    },
+    onError: (e) => setErrorOnFields(applyFieldErrors(form, e, ['name', 'userId', 'expiresInDays'])),
   });
 
   const close = () => {
@@ -80,7 +80,7 @@ export function CreateTokenModal({
           extra="令牌以该用户的身份和权限访问接口"
           rules={[{ required: true, message: '请选择用户' }]}
         >
-          <UserSelect />
+          <UserSelect excludeAdmins />
         </Form.Item>
         <Form.Item
           label="有效期(天)"
@@ -90,7 +90,7 @@ export function CreateTokenModal({
           <InputNumber min={1} max={730} precision={0} style={{ width: 160 }} suffix="天" />
         </Form.Item>
       </Form>
-      {create.isError && <ErrorAlert error={create.error} />}
+      {create.isError && !errorOnFields && <ErrorAlert error={create.error} />}
     </Modal>
   );
 }

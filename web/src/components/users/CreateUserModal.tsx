@@ -1,6 +1,7 @@
 /** 新建用户: POST /api/v1/users with TCreateUser. */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Form, Input, Modal, Select } from 'antd';
+import { useState } from 'react';
 import { type TCreateUser, type TUser, ZCreateUser } from '../../../../common/org.ts';
 import { ADMIN_ROLES, ROLE_LABELS, ROLES, type TRole } from '../../../../common/roles.ts';
 import { api } from '../../api.ts';
@@ -31,6 +32,8 @@ export function CreateUserModal({ open, onClose }: { open: boolean; onClose: () 
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const roles = Form.useWatch('roles', form);
+  // When every problem the server named sits on its field, a second copy in an alert is noise.
+  const [errorOnFields, setErrorOnFields] = useState(false);
 
   const create = useMutation({
     mutationFn: (body: TCreateUser) => api.post<TUser>('/api/v1/users', body),
@@ -40,9 +43,7 @@ export function CreateUserModal({ open, onClose }: { open: boolean; onClose: () 
       queryClient.invalidateQueries({ queryKey: ['org', 'overview'] });
       close();
     },
-    onError: (e) => {
-      applyFieldErrors(form, e, FIELDS);
-    },
+    onError: (e) => setErrorOnFields(applyFieldErrors(form, e, FIELDS)),
   });
 
   const close = () => {
@@ -121,7 +122,7 @@ export function CreateUserModal({ open, onClose }: { open: boolean; onClose: () 
           <Input.Password autoComplete="new-password" maxLength={256} />
         </Form.Item>
       </Form>
-      {create.isError && <ErrorAlert error={create.error} />}
+      {create.isError && !errorOnFields && <ErrorAlert error={create.error} />}
     </Modal>
   );
 }
