@@ -82,10 +82,10 @@ export const ZDistrictOverview = z.object({
     hqs: z.number(),
     users: z.number(),
   }),
-  hqs: z.array(z.object({ id: z.string().uuid(), name: z.string(), commander: z.string().nullable(), memberUnits: z.number() })),
-  subdistricts: z.array(
-    z.object({ id: z.string().uuid(), name: z.string(), communities: z.array(z.string()) }),
+  hqs: z.array(
+    z.object({ id: z.string().uuid(), name: z.string(), commander: z.string().nullable(), memberUnits: z.number() }),
   ),
+  subdistricts: z.array(z.object({ id: z.string().uuid(), name: z.string(), communities: z.array(z.string()) })),
 });
 export type TDistrictOverview = z.infer<typeof ZDistrictOverview>;
 

@@ -39,17 +39,24 @@ function run(name: string, files: string[], env: Record<string, string> = {}): b
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const results: [string, boolean][] = [];
 if (!only || only === 'unit') results.push(['unit', run('unit', unit)]);
-if (!only || only === 'integration') results.push(['integration (PGlite)', run('integration on PGlite', integration, { TEST_ENGINE: 'pglite' })]);
+if (!only || only === 'integration')
+  results.push(['integration (PGlite)', run('integration on PGlite', integration, { TEST_ENGINE: 'pglite' })]);
 if (!only || only === 'postgres') {
   if (process.env.TEST_DATABASE_URL) {
-    results.push(['integration (PostgreSQL)', run('integration on PostgreSQL', integration, { TEST_ENGINE: 'postgres' })]);
+    results.push([
+      'integration (PostgreSQL)',
+      run('integration on PostgreSQL', integration, { TEST_ENGINE: 'postgres' }),
+    ]);
   } else {
     process.stdout.write('\nPostgreSQL tier skipped: TEST_DATABASE_URL is not set.\n');
   }
 }
 if (!only || only === 'e2e') {
   if (existsSync(chromium)) results.push(['e2e (Chromium)', run('e2e in Chromium', e2e, { CHROMIUM_PATH: chromium })]);
-  else process.stdout.write(`\nBrowser tier skipped: no Chromium at ${chromium} (apt-get install chromium, or set CHROMIUM_PATH).\n`);
+  else
+    process.stdout.write(
+      `\nBrowser tier skipped: no Chromium at ${chromium} (apt-get install chromium, or set CHROMIUM_PATH).\n`,
+    );
 }
 process.stdout.write(`\n${results.map(([n, ok]) => `${ok ? 'PASS' : 'FAIL'} ${n}`).join('\n')}\n`);
 process.exit(results.every(([, ok]) => ok) ? 0 : 1);

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
-import { type Database, openDatabase, rowsOf } from './client.ts';
-import { migrateDatabase, migrationStatus } from './migrate.ts';
-import { cloneTestDatabase, type TestDatabase, testEngine } from '../test/db.ts';
 import { listTenantIds } from '../jobs/jobs.repo.ts';
 import { verifyChain } from '../modules/audit/index.ts';
+import { cloneTestDatabase, type TestDatabase, testEngine } from '../test/db.ts';
+import { type Database, openDatabase, rowsOf } from './client.ts';
+import { migrateDatabase, migrationStatus } from './migrate.ts';
 
 let tdb: TestDatabase;
 before(async () => {
@@ -67,7 +67,9 @@ describe(`schema on ${testEngine()}`, () => {
 
 describe('the same schema and queries on both engines', () => {
   const pgUrl = process.env.TEST_DATABASE_URL;
-  test('PGlite and PostgreSQL end with identical catalogs and answer repo queries alike', { skip: !pgUrl && 'TEST_DATABASE_URL not set' }, async () => {
+  test('PGlite and PostgreSQL end with identical catalogs and answer repo queries alike', {
+    skip: !pgUrl && 'TEST_DATABASE_URL not set',
+  }, async () => {
     const [a, b] = await Promise.all([cloneTestDatabase('pglite'), cloneTestDatabase('postgres')]);
     try {
       const [ca, cb] = await Promise.all([catalog(a.database), catalog(b.database)]);
@@ -75,7 +77,10 @@ describe('the same schema and queries on both engines', () => {
       const [ta, tb] = await Promise.all([listTenantIds(a.database.db), listTenantIds(b.database.db)]);
       assert.equal(ta.length, 1);
       assert.equal(tb.length, 1);
-      const [va, vb] = await Promise.all([verifyChain(a.database.db, ta[0] ?? ''), verifyChain(b.database.db, tb[0] ?? '')]);
+      const [va, vb] = await Promise.all([
+        verifyChain(a.database.db, ta[0] ?? ''),
+        verifyChain(b.database.db, tb[0] ?? ''),
+      ]);
       assert.deepEqual(va, vb);
       assert.equal(va.ok, true);
     } finally {
@@ -83,7 +88,9 @@ describe('the same schema and queries on both engines', () => {
     }
   });
 
-  test('two instances migrating one fresh PostgreSQL database at once both succeed, migrating once', { skip: !pgUrl && 'TEST_DATABASE_URL not set' }, async () => {
+  test('two instances migrating one fresh PostgreSQL database at once both succeed, migrating once', {
+    skip: !pgUrl && 'TEST_DATABASE_URL not set',
+  }, async () => {
     const name = `gc_mig_${Date.now().toString(36)}`;
     const admin = new pg.Client({ connectionString: pgUrl });
     await admin.connect();
@@ -96,7 +103,9 @@ describe('the same schema and queries on both engines', () => {
       await Promise.all([migrateDatabase(d1, url), migrateDatabase(d2, url)]);
       const s = await migrationStatus(d1);
       assert.equal(s.applied, s.expected);
-      const n = rowsOf<{ n: number }>(await d1.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`));
+      const n = rowsOf<{ n: number }>(
+        await d1.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`),
+      );
       assert.equal(n[0]?.n, s.expected, 'each migration recorded exactly once');
     } finally {
       await Promise.all([d1.close(), d2.close()]);

@@ -56,10 +56,7 @@ export const orgUnits = pgTable(
     uniqueIndex('org_units_code_uq').on(t.tenantId, t.code),
     index('org_units_path_idx').on(t.tenantId, t.path),
     foreignKey({ columns: [t.tenantId, t.parentId], foreignColumns: [t.tenantId, t.id], name: 'org_units_parent_fk' }),
-    check(
-      'org_units_type_ck',
-      sql`${t.type} in ('leading_group','hq','department','subdistrict','community','squad')`,
-    ),
+    check('org_units_type_ck', sql`${t.type} in ('leading_group','hq','department','subdistrict','community','squad')`),
   ],
 );
 
@@ -74,8 +71,16 @@ export const hqMembers = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.hqId, t.unitId] }),
-    foreignKey({ columns: [t.tenantId, t.hqId], foreignColumns: [orgUnits.tenantId, orgUnits.id], name: 'hq_members_hq_fk' }),
-    foreignKey({ columns: [t.tenantId, t.unitId], foreignColumns: [orgUnits.tenantId, orgUnits.id], name: 'hq_members_unit_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.hqId],
+      foreignColumns: [orgUnits.tenantId, orgUnits.id],
+      name: 'hq_members_hq_fk',
+    }),
+    foreignKey({
+      columns: [t.tenantId, t.unitId],
+      foreignColumns: [orgUnits.tenantId, orgUnits.id],
+      name: 'hq_members_unit_fk',
+    }),
   ],
 );
 
@@ -106,7 +111,11 @@ export const users = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex('users_username_uq').on(t.tenantId, t.username),
     index('users_unit_idx').on(t.tenantId, t.unitId),
-    foreignKey({ columns: [t.tenantId, t.unitId], foreignColumns: [orgUnits.tenantId, orgUnits.id], name: 'users_unit_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.unitId],
+      foreignColumns: [orgUnits.tenantId, orgUnits.id],
+      name: 'users_unit_fk',
+    }),
     // 三员分立: defence in depth behind the service's own check.
     check(
       'users_one_admin_role_ck',
@@ -136,7 +145,11 @@ export const sessions = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('sessions_user_idx').on(t.tenantId, t.userId),
-    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id], name: 'sessions_user_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.userId],
+      foreignColumns: [users.tenantId, users.id],
+      name: 'sessions_user_fk',
+    }),
   ],
 );
 
@@ -157,7 +170,11 @@ export const apiTokens = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id], name: 'api_tokens_user_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.userId],
+      foreignColumns: [users.tenantId, users.id],
+      name: 'api_tokens_user_fk',
+    }),
   ],
 );
 
@@ -176,7 +193,7 @@ export const auditEvents = pgTable(
     outcome: text('outcome').notNull(),
     ip: text('ip'),
     requestId: text('request_id'),
-    details: jsonb('details').notNull().default({}),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
@@ -202,7 +219,7 @@ export const jobs = pgTable(
     tenantId: tenantId(),
     id: uuid('id').notNull(),
     kind: text('kind').notNull(),
-    payload: jsonb('payload').notNull().default({}),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
     /** Optional: a second enqueue with the same key while one is pending is a no-op. */
     dedupeKey: text('dedupe_key'),
     status: text('status').notNull().default('queued'),

@@ -94,7 +94,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   const webDist = opts.webDist ? path.resolve(opts.webDist) : null;
   const hasWeb = webDist !== null && existsSync(path.join(webDist, 'index.html'));
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false, prefix: '/' });
+    await app.register(fastifyStatic, { root: webDist, wildcard: true, index: false, prefix: '/' });
     app.get('/', { config: { access: PUBLIC }, schema: { hide: true } }, (_req, reply) => sendIndex(reply));
   }
   app.setNotFoundHandler((req, reply) => {

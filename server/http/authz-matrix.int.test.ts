@@ -4,6 +4,9 @@
  * and out of the caller's data scope (out of scope answers 404, not 403).
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { InjectOptions } from 'fastify';
 import { permissionsOf, ROLES, type TRole } from '../../common/roles.ts';
@@ -32,6 +35,8 @@ const MATRIX: Record<string, Entry> = {
   'GET /readyz': { access: 'public', request: () => ({ method: 'GET', url: '/readyz' }) },
   'GET /metrics': { access: 'public', request: () => ({ method: 'GET', url: '/metrics' }) },
   'GET /api/openapi.json': { access: 'public', request: () => ({ method: 'GET', url: '/api/openapi.json' }) },
+  'GET /': { access: 'public', request: () => ({ method: 'GET', url: '/' }) },
+  'GET /*': { access: 'public', request: () => ({ method: 'GET', url: '/org' }) },
   'GET /api/docs': { access: 'public' },
   'HEAD /api/docs/': { access: 'public' },
   'GET /api/docs/static/index.html': { access: 'public' },
@@ -41,7 +46,11 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/docs/static/*': { access: 'public' },
   'POST /api/v1/auth/login': {
     access: 'public',
-    request: () => ({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'leader', password: 'Demo#2026' } }),
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'leader', password: 'Demo#2026' },
+    }),
   },
   'POST /api/v1/auth/logout': {
     access: 'authenticated',
@@ -58,17 +67,30 @@ const MATRIX: Record<string, Entry> = {
       payload: { currentPassword: 'Not#Current1', newPassword: 'Another#Pass2' },
     }),
   },
-  'GET /api/v1/auth/tokens': { access: 'permission:tokens.manage', request: () => ({ method: 'GET', url: '/api/v1/auth/tokens' }) },
+  'GET /api/v1/auth/tokens': {
+    access: 'permission:tokens.manage',
+    request: () => ({ method: 'GET', url: '/api/v1/auth/tokens' }),
+  },
   'POST /api/v1/auth/tokens': {
     access: 'permission:tokens.manage',
-    request: (c) => ({ method: 'POST', url: '/api/v1/auth/tokens', payload: { name: `m${c.n()}`, userId: c.targetUserId } }),
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/v1/auth/tokens',
+      payload: { name: `m${c.n()}`, userId: c.targetUserId },
+    }),
   },
   'DELETE /api/v1/auth/tokens/:id': {
     access: 'permission:tokens.manage',
     request: async (c) => ({ method: 'DELETE', url: `/api/v1/auth/tokens/${await c.freshTokenId()}` }),
   },
-  'GET /api/v1/org/overview': { access: 'authenticated', request: () => ({ method: 'GET', url: '/api/v1/org/overview' }) },
-  'GET /api/v1/org/units': { access: 'permission:org.read', request: () => ({ method: 'GET', url: '/api/v1/org/units' }) },
+  'GET /api/v1/org/overview': {
+    access: 'authenticated',
+    request: () => ({ method: 'GET', url: '/api/v1/org/overview' }),
+  },
+  'GET /api/v1/org/units': {
+    access: 'permission:org.read',
+    request: () => ({ method: 'GET', url: '/api/v1/org/units' }),
+  },
   'GET /api/v1/org/units/:id': {
     access: 'permission:org.read',
     request: (c) => ({ method: 'GET', url: `/api/v1/org/units/${c.unit('李南岗社区')}` }),
@@ -83,7 +105,13 @@ const MATRIX: Record<string, Entry> = {
     request: (c) => ({
       method: 'POST',
       url: '/api/v1/users',
-      payload: { username: `matrix${c.n()}`, displayName: '矩阵', unitId: null, roles: ['unit_staff'], password: 'Matrix#Pass1' },
+      payload: {
+        username: `matrix${c.n()}`,
+        displayName: '矩阵',
+        unitId: null,
+        roles: ['unit_staff'],
+        password: 'Matrix#Pass1',
+      },
     }),
   },
   'PATCH /api/v1/users/:id': {
@@ -92,13 +120,20 @@ const MATRIX: Record<string, Entry> = {
   },
   'PUT /api/v1/users/:id/roles': {
     access: 'permission:users.roles',
-    request: (c) => ({ method: 'PUT', url: `/api/v1/users/${c.targetUserId}/roles`, payload: { roles: ['unit_staff'] } }),
+    request: (c) => ({
+      method: 'PUT',
+      url: `/api/v1/users/${c.targetUserId}/roles`,
+      payload: { roles: ['unit_staff'] },
+    }),
   },
   'POST /api/v1/users/:id/unlock': {
     access: 'permission:users.unlock',
     request: (c) => ({ method: 'POST', url: `/api/v1/users/${c.targetUserId}/unlock` }),
   },
-  'GET /api/v1/audit-events': { access: 'permission:audit.read', request: () => ({ method: 'GET', url: '/api/v1/audit-events' }) },
+  'GET /api/v1/audit-events': {
+    access: 'permission:audit.read',
+    request: () => ({ method: 'GET', url: '/api/v1/audit-events' }),
+  },
   'GET /api/v1/audit-events/verify': {
     access: 'permission:audit.verify',
     request: () => ({ method: 'GET', url: '/api/v1/audit-events/verify' }),
@@ -127,10 +162,17 @@ let t: TestApp;
 let ctx: Ctx;
 const sessions = new Map<TRole, Session>();
 
+// A stand-in web build, so the static-file routes are registered too.
+const webDist = mkdtempSync(path.join(os.tmpdir(), 'gc-web-'));
+writeFileSync(path.join(webDist, 'index.html'), '<!doctype html><meta charset="utf-8"><title>t</title>');
+
 before(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ webDist });
   const admin = await t.login('sys_admin');
-  const units = (await t.as(admin, { method: 'GET', url: '/api/v1/org/units' })).json().items as { id: string; name: string }[];
+  const units = (await t.as(admin, { method: 'GET', url: '/api/v1/org/units' })).json().items as {
+    id: string;
+    name: string;
+  }[];
   const users = (await t.as(admin, { method: 'GET', url: '/api/v1/users?pageSize=200' })).json().items as {
     id: string;
     username: string;
@@ -138,7 +180,13 @@ before(async () => {
   const target = await t.as(admin, {
     method: 'POST',
     url: '/api/v1/users',
-    payload: { username: 'matrix_target', displayName: '矩阵目标', unitId: null, roles: ['unit_staff'], password: 'Matrix#Pass1' },
+    payload: {
+      username: 'matrix_target',
+      displayName: '矩阵目标',
+      unitId: null,
+      roles: ['unit_staff'],
+      password: 'Matrix#Pass1',
+    },
   });
   let counter = 0;
   ctx = {
@@ -157,7 +205,10 @@ before(async () => {
   };
   for (const role of ROLES) sessions.set(role, await t.login(role));
 });
-after(() => t.close());
+after(async () => {
+  await t.close();
+  rmSync(webDist, { recursive: true, force: true });
+});
 
 const key = (method: string, url: string) => `${method} ${url}`;
 
@@ -205,7 +256,10 @@ describe('each route as anonymous and as each role', () => {
         const session = entry.consumesSession ? await t.login(role) : sessions.get(role);
         const res = await t.as(session ?? null, await entry.request!(ctx));
         if (allowed) {
-          assert.ok(![401, 403].includes(res.statusCode), `${k} as ${role}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+          assert.ok(
+            ![401, 403].includes(res.statusCode),
+            `${k} as ${role}: ${res.statusCode} ${res.body.slice(0, 200)}`,
+          );
           assert.ok(res.statusCode < 500, `${k} as ${role}: ${res.statusCode}`);
         } else {
           assert.equal(res.statusCode, 403, `${k} as ${role} should be forbidden`);

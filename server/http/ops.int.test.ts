@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import { parseConfig } from '../config.ts';
@@ -25,7 +28,10 @@ describe('operations endpoints', () => {
     await t.app.inject({ url: '/healthz' });
     const m = await t.app.inject({ url: '/metrics' });
     assert.match(String(m.headers['content-type']), /text\/plain/);
-    assert.match(m.body, /gridcommand_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} \d+/);
+    assert.match(
+      m.body,
+      /gridcommand_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} \d+/,
+    );
     assert.match(m.body, /process_cpu_user_seconds_total/);
   });
 
@@ -80,15 +86,62 @@ describe('errors', () => {
     await app.ready();
     const r = await app.inject({ url: '/boom', headers: { 'x-request-id': 'req-123' } });
     assert.equal(r.statusCode, 500);
-    assert.deepEqual(r.json(), { code: 'INTERNAL', message: '服务器内部错误,请稍后重试', details: { requestId: 'req-123' } });
+    assert.deepEqual(r.json(), {
+      code: 'INTERNAL',
+      message: '服务器内部错误,请稍后重试',
+      details: { requestId: 'req-123' },
+    });
     assert.ok(!r.body.includes('hunter2'));
-    assert.ok(logged.some((l) => l.includes('hunter2') && l.includes('req-123')), 'logged with the request id');
+    assert.ok(
+      logged.some((l) => l.includes('hunter2') && l.includes('req-123')),
+      'logged with the request id',
+    );
     await app.close();
   });
 
   test('a route without an access declaration stops the app from starting', async () => {
-    const app = await buildApp({ config: parseConfig({}), database: t.deps.database, clock: new ManualClock(), log: pino({ level: 'silent' }) });
+    const app = await buildApp({
+      config: parseConfig({}),
+      database: t.deps.database,
+      clock: new ManualClock(),
+      log: pino({ level: 'silent' }),
+    });
     assert.throws(() => app.get('/api/v1/undeclared', async () => 'x'), /declares no access policy/);
     await app.close();
   });
+});
+
+test('the built web app is served, deep links get index.html, API misses stay JSON', async () => {
+  const dist = mkdtempSync(path.join(os.tmpdir(), 'gc-dist-'));
+  mkdirSync(path.join(dist, 'assets'));
+  writeFileSync(
+    path.join(dist, 'index.html'),
+    '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>网格</title></html>',
+  );
+  writeFileSync(path.join(dist, 'assets', 'app.js'), 'console.log(1)');
+  const app = await buildApp(
+    { config: parseConfig({}), database: t.deps.database, clock: new ManualClock(), log: pino({ level: 'silent' }) },
+    { webDist: dist },
+  );
+  try {
+    const home = await app.inject({ url: '/' });
+    assert.equal(home.statusCode, 200);
+    assert.match(String(home.headers['content-type']), /text\/html; charset=utf-8/);
+    assert.match(home.body, /网格/);
+    const deep = await app.inject({ url: '/users?page=2' });
+    assert.equal(deep.statusCode, 200);
+    assert.match(deep.body, /网格/);
+    const asset = await app.inject({ url: '/assets/app.js' });
+    assert.equal(asset.body, 'console.log(1)');
+    const missingAsset = await app.inject({ url: '/assets/nope.js' });
+    assert.equal(missingAsset.statusCode, 404);
+    const api = await app.inject({ url: '/api/v1/nope' });
+    assert.equal(api.statusCode, 404);
+    assert.equal(api.json().code, 'NOT_FOUND');
+    const traversal = await app.inject({ url: '/../../etc/passwd' });
+    assert.ok(!traversal.body.includes('root:'));
+  } finally {
+    await app.close();
+    rmSync(dist, { recursive: true, force: true });
+  }
 });

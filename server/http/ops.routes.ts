@@ -1,8 +1,8 @@
 /** Liveness, readiness and metrics for operators and orchestrators. */
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import type { Deps } from '../deps.ts';
 import { migrationStatus } from '../db/migrate.ts';
+import type { Deps } from '../deps.ts';
 import { PUBLIC } from './access.ts';
 import { registry } from './metrics.ts';
 

@@ -2,9 +2,9 @@
 import type { Deps } from '../deps.ts';
 import { DAY, HOUR } from '../lib/clock.ts';
 import { purgeEndedSessions } from '../modules/auth/index.ts';
+import * as repo from './jobs.repo.ts';
 import { listTenantIds } from './jobs.repo.ts';
 import { enqueueJob, type Worker } from './worker.ts';
-import * as repo from './jobs.repo.ts';
 
 export const HOUSEKEEPING = 'core.housekeeping';
 

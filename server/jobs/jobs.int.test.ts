@@ -33,7 +33,11 @@ describe('the job queue', () => {
     const w = new Worker(deps).register('t.echo', async (job) => {
       ran.push(String(job.payload.n));
     });
-    const now = await enqueueJob(deps.database.db, { tenantId, kind: 't.echo', payload: { n: 1 }, runAt: clock.now() }, clock.now());
+    const now = await enqueueJob(
+      deps.database.db,
+      { tenantId, kind: 't.echo', payload: { n: 1 }, runAt: clock.now() },
+      clock.now(),
+    );
     const later = await enqueueJob(
       deps.database.db,
       { tenantId, kind: 't.echo', payload: { n: 2 }, runAt: new Date(clock.now().getTime() + 10 * MINUTE) },
@@ -54,7 +58,11 @@ describe('the job queue', () => {
       calls++;
       throw new Error('gateway down');
     });
-    const id = await enqueueJob(deps.database.db, { tenantId, kind: 't.flaky', runAt: clock.now(), maxAttempts: 3 }, clock.now());
+    const id = await enqueueJob(
+      deps.database.db,
+      { tenantId, kind: 't.flaky', runAt: clock.now(), maxAttempts: 3 },
+      clock.now(),
+    );
     await w.runOnce();
     assert.deepEqual(await statusOf(id ?? ''), { status: 'queued', attempts: 1, last_error: 'gateway down' });
     assert.equal(await w.runOnce(), 0, 'not before the backoff');
@@ -67,8 +75,16 @@ describe('the job queue', () => {
   });
 
   test('a dedupe key keeps one pending job', async () => {
-    const a = await enqueueJob(deps.database.db, { tenantId, kind: 't.once', runAt: clock.now(), dedupeKey: 'k' }, clock.now());
-    const b = await enqueueJob(deps.database.db, { tenantId, kind: 't.once', runAt: clock.now(), dedupeKey: 'k' }, clock.now());
+    const a = await enqueueJob(
+      deps.database.db,
+      { tenantId, kind: 't.once', runAt: clock.now(), dedupeKey: 'k' },
+      clock.now(),
+    );
+    const b = await enqueueJob(
+      deps.database.db,
+      { tenantId, kind: 't.once', runAt: clock.now(), dedupeKey: 'k' },
+      clock.now(),
+    );
     assert.ok(a);
     assert.equal(b, null);
   });
@@ -80,7 +96,9 @@ describe('the job queue', () => {
         throw new Error('rollback');
       }),
     );
-    const n = rowsOf<{ n: number }>(await deps.database.db.execute(sql`select count(*)::int as n from jobs where kind = 't.ghost'`));
+    const n = rowsOf<{ n: number }>(
+      await deps.database.db.execute(sql`select count(*)::int as n from jobs where kind = 't.ghost'`),
+    );
     assert.equal(n[0]?.n, 0);
   });
 
@@ -91,7 +109,9 @@ describe('the job queue', () => {
     });
     const id = await enqueueJob(deps.database.db, { tenantId, kind: 't.lease', runAt: clock.now() }, clock.now());
     // Claim without running: simulate a crash right after the claim.
-    await import('./jobs.repo.ts').then((r) => r.claimJobs(deps.database.db, 'dead-worker', ['t.lease'], 1, clock.now(), 5 * MINUTE));
+    await import('./jobs.repo.ts').then((r) =>
+      r.claimJobs(deps.database.db, 'dead-worker', ['t.lease'], 1, clock.now(), 5 * MINUTE),
+    );
     let ran = 0;
     const alive = new Worker(deps).register('t.lease', async () => {
       ran++;
@@ -104,39 +124,43 @@ describe('the job queue', () => {
   });
 });
 
-test(
-  'two workers on PostgreSQL run each of 400 jobs exactly once',
-  { skip: process.env.TEST_ENGINE !== 'postgres' && 'runs in the PostgreSQL tier (TEST_ENGINE=postgres)' },
-  async () => {
-    const url = tdb.url ?? '';
-    // Two pools = two independent sets of connections, as two processes would have.
-    const [d1, d2] = await Promise.all([openDatabase({ databaseUrl: url, poolSize: 4 }), openDatabase({ databaseUrl: url, poolSize: 4 })]);
-    try {
-      const realClock = { now: () => new Date() };
-      const ids = [];
-      for (let i = 0; i < 400; i++) {
-        ids.push(await enqueueJob(d1.db, { tenantId, kind: 't.count', payload: { i }, runAt: new Date(0) }, new Date()));
-      }
-      const runs = new Map<number, string[]>();
-      const make = (db: typeof d1, name: string) =>
-        new Worker({ ...deps, database: db, clock: realClock }, { id: name, batch: 7 }).register('t.count', async (job) => {
+test('two workers on PostgreSQL run each of 400 jobs exactly once', {
+  skip: process.env.TEST_ENGINE !== 'postgres' && 'runs in the PostgreSQL tier (TEST_ENGINE=postgres)',
+}, async () => {
+  const url = tdb.url ?? '';
+  // Two pools = two independent sets of connections, as two processes would have.
+  const [d1, d2] = await Promise.all([
+    openDatabase({ databaseUrl: url, poolSize: 4 }),
+    openDatabase({ databaseUrl: url, poolSize: 4 }),
+  ]);
+  try {
+    const realClock = { now: () => new Date() };
+    const ids = [];
+    for (let i = 0; i < 400; i++) {
+      ids.push(await enqueueJob(d1.db, { tenantId, kind: 't.count', payload: { i }, runAt: new Date(0) }, new Date()));
+    }
+    const runs = new Map<number, string[]>();
+    const make = (db: typeof d1, name: string) =>
+      new Worker({ ...deps, database: db, clock: realClock }, { id: name, batch: 7 }).register(
+        't.count',
+        async (job) => {
           const i = Number(job.payload.i);
           runs.set(i, [...(runs.get(i) ?? []), name]);
           await new Promise((r) => setTimeout(r, Math.random() * 2));
-        });
-      const w1 = make(d1, 'w1');
-      const w2 = make(d2, 'w2');
-      const drain = async (w: Worker) => {
-        while ((await w.runOnce()) > 0) {}
-      };
-      await Promise.all([drain(w1), drain(w2), drain(w1), drain(w2)]);
-      assert.equal(runs.size, 400);
-      const twice = [...runs.entries()].filter(([, by]) => by.length !== 1);
-      assert.deepEqual(twice, [], 'no job ran twice');
-      const byW1 = [...runs.values()].filter((by) => by[0] === 'w1').length;
-      assert.ok(byW1 > 0 && byW1 < 400, `both workers took jobs (w1 ran ${byW1})`);
-    } finally {
-      await Promise.all([d1.close(), d2.close()]);
-    }
-  },
-);
+        },
+      );
+    const w1 = make(d1, 'w1');
+    const w2 = make(d2, 'w2');
+    const drain = async (w: Worker) => {
+      while ((await w.runOnce()) > 0) {}
+    };
+    await Promise.all([drain(w1), drain(w2), drain(w1), drain(w2)]);
+    assert.equal(runs.size, 400);
+    const twice = [...runs.entries()].filter(([, by]) => by.length !== 1);
+    assert.deepEqual(twice, [], 'no job ran twice');
+    const byW1 = [...runs.values()].filter((by) => by[0] === 'w1').length;
+    assert.ok(byW1 > 0 && byW1 < 400, `both workers took jobs (w1 ran ${byW1})`);
+  } finally {
+    await Promise.all([d1.close(), d2.close()]);
+  }
+});

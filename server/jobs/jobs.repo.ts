@@ -112,7 +112,9 @@ export async function countByStatus(db: Executor): Promise<Record<string, number
 /** Remove finished jobs older than a cut-off. */
 export async function purgeFinished(db: Executor, before: Date): Promise<number> {
   const r = await db.execute(sql`delete from jobs where status in ('done','failed') and finished_at < ${before}`);
-  return (r as { rowCount?: number; affectedRows?: number }).rowCount ?? (r as { affectedRows?: number }).affectedRows ?? 0;
+  return (
+    (r as { rowCount?: number; affectedRows?: number }).rowCount ?? (r as { affectedRows?: number }).affectedRows ?? 0
+  );
 }
 
 export async function listTenantIds(db: Executor): Promise<string[]> {

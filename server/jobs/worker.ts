@@ -3,9 +3,9 @@
  * or many processes) can run against one PostgreSQL; SKIP LOCKED ensures each job runs once.
  */
 import { randomUUID } from 'node:crypto';
+import type { Executor } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
 import { jobsProcessed } from '../http/metrics.ts';
-import type { Executor } from '../db/client.ts';
 import * as repo from './jobs.repo.ts';
 
 export type JobHandler = (job: repo.JobRow, deps: Deps) => Promise<void>;
@@ -67,8 +67,7 @@ export class Worker {
         jobsProcessed.inc({ kind: job.kind, outcome: 'done' });
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        const retry =
-          job.attempts < job.maxAttempts ? new Date(clock.now().getTime() + backoffMs(job.attempts)) : null;
+        const retry = job.attempts < job.maxAttempts ? new Date(clock.now().getTime() + backoffMs(job.attempts)) : null;
         log.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts, err: message }, 'job failed');
         await repo.failJob(database.db, job, this.id, message.slice(0, 2000), retry, clock.now());
         jobsProcessed.inc({ kind: job.kind, outcome: retry ? 'retry' : 'failed' });

@@ -28,7 +28,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(opts: { engine?: Engine; start?: string } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { engine?: Engine; start?: string; webDist?: string } = {},
+): Promise<TestApp> {
   const testDb = await cloneTestDatabase(opts.engine ?? testEngine());
   const clock = new ManualClock(opts.start ?? '2026-04-15T01:00:00Z');
   const deps: Deps = {
@@ -37,7 +39,7 @@ export async function createTestApp(opts: { engine?: Engine; start?: string } = 
     clock,
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   };
-  const app = await buildApp(deps);
+  const app = await buildApp(deps, { webDist: opts.webDist });
   await app.ready();
   const login = async (username: string, password = DEMO_PASSWORD): Promise<Session> => {
     const secret = (DEMO_TOTP_SECRETS as Record<string, string>)[username];

@@ -32,7 +32,8 @@ function templateKey(): string {
     const p = path.join(MIGRATIONS_FOLDER, f);
     if (statSync(p).isFile()) h.update(f).update(readFileSync(p));
   }
-  for (const f of ['server/db/seed/demo.ts', 'server/db/seed/seed.service.ts']) h.update(readFileSync(path.join(ROOT, f)));
+  for (const f of ['server/db/seed/demo.ts', 'server/db/seed/seed.service.ts'])
+    h.update(readFileSync(path.join(ROOT, f)));
   return h.digest('hex').slice(0, 16);
 }
 
@@ -60,7 +61,8 @@ async function pgliteTemplate(): Promise<Buffer> {
       break;
     } catch {
       // A lock left by a killed process is stale after two minutes.
-      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs! > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 120_000)
+        rmSync(lock, { recursive: true, force: true });
       await sleep(200);
     }
   }

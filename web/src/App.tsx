@@ -1,6 +1,6 @@
 /** Providers (i18n, antd locale and theme, react-query, router) and the route table. */
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { App as AntApp, ConfigProvider, theme as antdTheme } from 'antd';
+import { App as AntApp, theme as antdTheme, ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
@@ -10,10 +10,9 @@ import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { MENU } from '../../common/roles.ts';
 import { ApiError } from './api.ts';
 import { AuthRedirect } from './components/AuthRedirect.tsx';
-import { Forbidden, NotFound } from './components/StatusPages.tsx';
 import { RequireAuth } from './components/RequireAuth.tsx';
+import { Forbidden, NotFound } from './components/StatusPages.tsx';
 import { I18nProvider, type Lang, readStoredLang, useI18n } from './i18n.tsx';
-import { useSession } from './session.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
@@ -21,6 +20,7 @@ import { LoginPage } from './pages/LoginPage.tsx';
 import { OrgPage } from './pages/OrgPage.tsx';
 import { TokensPage } from './pages/TokensPage.tsx';
 import { UsersPage } from './pages/UsersPage.tsx';
+import { useSession } from './session.tsx';
 
 const PAGES: Record<string, ComponentType> = {
   home: HomePage,
@@ -35,7 +35,8 @@ const queryClient = new QueryClient({
   defaultOptions: {
     queries: {
       // A 4xx will not change by asking again; network and 5xx problems get two more tries.
-      retry: (failures, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2,
+      retry: (failures, error) =>
+        !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2,
       refetchOnWindowFocus: false,
       staleTime: 15_000,
     },
@@ -70,7 +71,13 @@ function Shell() {
         algorithm: antdTheme.defaultAlgorithm,
         token: { colorPrimary: '#1e5bb8', borderRadius: 4, colorBgLayout: '#f0f2f5' },
         components: {
-          Layout: { siderBg: '#0d2546', triggerBg: '#0a1d38', headerBg: '#ffffff', headerHeight: 56, headerPadding: '0 20px' },
+          Layout: {
+            siderBg: '#0d2546',
+            triggerBg: '#0a1d38',
+            headerBg: '#ffffff',
+            headerHeight: 56,
+            headerPadding: '0 20px',
+          },
           Menu: { darkItemBg: '#0d2546', darkSubMenuItemBg: '#0a1d38', darkItemSelectedBg: '#1e5bb8' },
           Card: { headerFontSize: 15 },
         },

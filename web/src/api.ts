@@ -30,7 +30,10 @@ function asFieldIssues(details: unknown): TFieldIssue[] {
   if (!Array.isArray(details)) return [];
   return details.filter(
     (d): d is TFieldIssue =>
-      typeof d === 'object' && d !== null && typeof (d as TFieldIssue).field === 'string' && typeof (d as TFieldIssue).message === 'string',
+      typeof d === 'object' &&
+      d !== null &&
+      typeof (d as TFieldIssue).field === 'string' &&
+      typeof (d as TFieldIssue).message === 'string',
   );
 }
 
@@ -76,7 +79,12 @@ export interface RequestOptions {
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export async function request<T>(method: HttpMethod, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+export async function request<T>(
+  method: HttpMethod,
+  path: string,
+  body?: unknown,
+  opts: RequestOptions = {},
+): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   // A Content-Type without a body makes Fastify answer 400, so only say JSON when there is JSON.
   if (body !== undefined) headers['Content-Type'] = 'application/json';

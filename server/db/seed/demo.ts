@@ -50,15 +50,36 @@ export const DEMO_UNITS: DemoUnit[] = [
   { key: 's_minghu', parent: 'lg', type: 'subdistrict', code: '410171001', name: '明湖办事处', invented: false },
   { key: 's_jiulong', parent: 'lg', type: 'subdistrict', code: '410171002', name: '九龙办事处', invented: false },
   { key: 's_chaohe', parent: 'lg', type: 'subdistrict', code: '410171003', name: '潮河办事处', invented: false },
-  { key: 'c_linangang', parent: 's_minghu', type: 'community', code: '410171001001', name: '李南岗社区', invented: false },
+  {
+    key: 'c_linangang',
+    parent: 's_minghu',
+    type: 'community',
+    code: '410171001001',
+    name: '李南岗社区',
+    invented: false,
+  },
   { key: 'c_xiangyun', parent: 's_minghu', type: 'community', code: '410171001002', name: '祥云社区', invented: true },
   { key: 'c_jiulong', parent: 's_jiulong', type: 'community', code: '410171002001', name: '九龙社区', invented: true },
   { key: 'c_xingfu', parent: 's_jiulong', type: 'community', code: '410171002002', name: '幸福社区', invented: true },
   { key: 'c_chaohe', parent: 's_chaohe', type: 'community', code: '410171003001', name: '潮河社区', invented: true },
   { key: 'c_binhe', parent: 's_chaohe', type: 'community', code: '410171003002', name: '滨河社区', invented: true },
   // Squads the article names under 明湖.
-  { key: 'q_minghu_guide', parent: 's_minghu', type: 'squad', code: '410171001-Q01', name: '明湖办事处市容劝导中队', invented: false },
-  { key: 'q_minghu_patrol', parent: 's_minghu', type: 'squad', code: '410171001-Q02', name: '明湖办事处巡防队', invented: false },
+  {
+    key: 'q_minghu_guide',
+    parent: 's_minghu',
+    type: 'squad',
+    code: '410171001-Q01',
+    name: '明湖办事处市容劝导中队',
+    invented: false,
+  },
+  {
+    key: 'q_minghu_patrol',
+    parent: 's_minghu',
+    type: 'squad',
+    code: '410171001-Q02',
+    name: '明湖办事处巡防队',
+    invented: false,
+  },
 ];
 
 /** Which units answer to which HQ (lead unit first). */

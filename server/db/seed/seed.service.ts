@@ -48,7 +48,13 @@ export async function seedDemo(deps: Deps): Promise<string> {
   const paths = new Map<string, string>();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await deps.database.db.transaction(async (tx) => {
-    await repo.insertTenant(tx, { tenantId, code: config.TENANT_CODE, name: config.TENANT_NAME, isDemo: true, createdAt: now });
+    await repo.insertTenant(tx, {
+      tenantId,
+      code: config.TENANT_CODE,
+      name: config.TENANT_NAME,
+      isDemo: true,
+      createdAt: now,
+    });
     for (const [i, u] of DEMO_UNITS.entries()) {
       const path = `${u.parent ? paths.get(u.parent) : '/'}${id(u.key)}/`;
       paths.set(u.key, path);
@@ -106,7 +112,13 @@ async function bootstrap(deps: Deps, adminPassword: string): Promise<SeedOutcome
   const passwordHash = await hashPassword(adminPassword);
   const notes: string[] = [];
   await deps.database.db.transaction(async (tx) => {
-    await repo.insertTenant(tx, { tenantId, code: config.TENANT_CODE, name: config.TENANT_NAME, isDemo: false, createdAt: now });
+    await repo.insertTenant(tx, {
+      tenantId,
+      code: config.TENANT_CODE,
+      name: config.TENANT_NAME,
+      isDemo: false,
+      createdAt: now,
+    });
     await repo.insertUnit(tx, {
       tenantId,
       id: rootId,

@@ -11,7 +11,10 @@ test('SM3 is available and matches the GB/T 32905 example', () => {
 });
 
 test('canonical JSON sorts keys at every level and drops undefined', () => {
-  assert.equal(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: null }, u: undefined }), '{"a":{"c":null,"d":[1,{"y":2,"z":1}]},"b":1}');
+  assert.equal(
+    canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: null }, u: undefined }),
+    '{"a":{"c":null,"d":[1,{"y":2,"z":1}]},"b":1}',
+  );
   assert.equal(canonicalJson({ x: '中文' }), '{"x":"中文"}');
   assert.equal(canonicalJson(new Date('2026-04-14T00:00:00Z')), '"2026-04-14T00:00:00.000Z"');
 });

@@ -33,14 +33,24 @@ describe('the audit trail', () => {
     const r = await t.as(sys, {
       method: 'POST',
       url: '/api/v1/users',
-      payload: { username: 'audit_probe', displayName: '审计探针', unitId: null, roles: ['unit_staff'], password: 'Probe#Pass1' },
+      payload: {
+        username: 'audit_probe',
+        displayName: '审计探针',
+        unitId: null,
+        roles: ['unit_staff'],
+        password: 'Probe#Pass1',
+      },
     });
     assert.equal(r.statusCode, 201);
     assert.equal(await count(), before + 1);
     await t.as(sys, { method: 'PATCH', url: `/api/v1/users/${r.json().id}`, payload: { phone: '13800000000' } });
     assert.equal(await count(), before + 2);
     // A refused write changes nothing and writes nothing.
-    const refused = await t.as(sys, { method: 'PATCH', url: `/api/v1/users/${r.json().id}`, payload: { phone: 'bad' } });
+    const refused = await t.as(sys, {
+      method: 'PATCH',
+      url: `/api/v1/users/${r.json().id}`,
+      payload: { phone: 'bad' },
+    });
     assert.equal(refused.statusCode, 400);
     assert.equal(await count(), before + 2);
     const rows = rowsOf<{ seq: number; prev_hash: string; hash: string }>(
@@ -107,7 +117,9 @@ describe('tampering is detected', () => {
   });
 });
 
-test('npm run audit:verify walks the chain on disk and names the first broken row', { skip: process.env.TEST_ENGINE === 'postgres' && 'covered on PGlite' }, async () => {
+test('npm run audit:verify walks the chain on disk and names the first broken row', {
+  skip: process.env.TEST_ENGINE === 'postgres' && 'covered on PGlite',
+}, async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gc-audit-'));
   try {
     const database = await openDatabase({ dataDir: path.join(dir, 'pg') });
@@ -115,7 +127,11 @@ test('npm run audit:verify walks the chain on disk and names the first broken ro
     await seedDemo({ config: parseConfig({}), database, clock: new ManualClock(), log: pino({ level: 'silent' }) });
     const root = path.resolve(import.meta.dirname, '../../..');
     const run = () =>
-      spawnSync('npm', ['run', '--silent', 'audit:verify'], { cwd: root, env: { ...process.env, DATA_DIR: dir }, encoding: 'utf8' });
+      spawnSync('npm', ['run', '--silent', 'audit:verify'], {
+        cwd: root,
+        env: { ...process.env, DATA_DIR: dir },
+        encoding: 'utf8',
+      });
     await database.close();
     const ok = run();
     assert.equal(ok.status, 0, ok.stderr);

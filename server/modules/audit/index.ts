@@ -1,11 +1,11 @@
-export { canonicalJson, auditRowHash, GENESIS_HASH } from './audit.hash.ts';
+export { auditRowHash, canonicalJson, GENESIS_HASH } from './audit.hash.ts';
+export { registerAuditRoutes } from './audit.routes.ts';
 export {
   type AuditContext,
   type AuditEntry,
   type ChainVerdict,
+  listAuditEvents,
   recordAudit,
   recordAuditAlone,
   verifyChain,
-  listAuditEvents,
 } from './audit.service.ts';
-export { registerAuditRoutes } from './audit.routes.ts';

@@ -24,7 +24,9 @@ async function auditActions(since: number): Promise<{ action: string; outcome: s
   );
 }
 async function lastSeq(): Promise<number> {
-  const r = rowsOf<{ n: number }>(await t.deps.database.db.execute(sql`select coalesce(max(seq),0)::int as n from audit_events`));
+  const r = rowsOf<{ n: number }>(
+    await t.deps.database.db.execute(sql`select coalesce(max(seq),0)::int as n from audit_events`),
+  );
   return r[0]?.n ?? 0;
 }
 
@@ -263,7 +265,13 @@ describe('accounts', () => {
     const created = await t.as(sys, {
       method: 'POST',
       url: '/api/v1/users',
-      payload: { username: 'ops2', displayName: '运维二', unitId: null, roles: ['unit_staff'], password: 'Strong#Pass1' },
+      payload: {
+        username: 'ops2',
+        displayName: '运维二',
+        unitId: null,
+        roles: ['unit_staff'],
+        password: 'Strong#Pass1',
+      },
     });
     assert.equal(created.statusCode, 201);
     assert.equal(created.json().totpEnrolled, false);
@@ -285,7 +293,13 @@ describe('accounts', () => {
     const adminInCreate = await t.as(sys, {
       method: 'POST',
       url: '/api/v1/users',
-      payload: { username: 'ops3', displayName: '运维三', unitId: null, roles: ['sec_admin'], password: 'Strong#Pass1' },
+      payload: {
+        username: 'ops3',
+        displayName: '运维三',
+        unitId: null,
+        roles: ['sec_admin'],
+        password: 'Strong#Pass1',
+      },
     });
     assert.equal(adminInCreate.statusCode, 422);
   });
@@ -297,7 +311,13 @@ describe('API tokens', () => {
     const svc = await t.as(sys, {
       method: 'POST',
       url: '/api/v1/users',
-      payload: { username: 'integration-bot', displayName: '对接服务', unitId: null, roles: ['leader'], password: 'Strong#Pass1' },
+      payload: {
+        username: 'integration-bot',
+        displayName: '对接服务',
+        unitId: null,
+        roles: ['leader'],
+        password: 'Strong#Pass1',
+      },
     });
     assert.equal(svc.statusCode, 201);
     const made = await t.as(sys, {
@@ -324,7 +344,11 @@ describe('API tokens', () => {
     const after = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer });
     assert.equal(after.statusCode, 401);
     const tampered = token.slice(0, -1) + (token.endsWith('0') ? '1' : '0');
-    assert.equal((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${tampered}` } })).statusCode, 401);
+    assert.equal(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${tampered}` } }))
+        .statusCode,
+      401,
+    );
   });
 
   test('tokens cannot be issued for administrator accounts', async () => {

@@ -1,13 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  ZApiToken,
-  ZChangePassword,
-  ZCreateApiToken,
-  ZLoginRequest,
-  ZSessionInfo,
-} from '../../../common/auth.ts';
+import { ZApiToken, ZChangePassword, ZCreateApiToken, ZLoginRequest, ZSessionInfo } from '../../../common/auth.ts';
 import { ZErrorBody } from '../../../common/errors.ts';
 import type { Deps } from '../../deps.ts';
 import { actorOf, requestMeta } from '../../http/auth-hook.ts';

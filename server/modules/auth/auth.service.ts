@@ -7,8 +7,8 @@ import { DAY, HOUR, MINUTE } from '../../lib/clock.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { type AuditContext, recordAudit, recordAuditAlone } from '../audit/index.ts';
 import { type Actor, type DataScope, scopeKindOf } from './actor.ts';
-import { burnPasswordCheck, hashPassword, passwordProblems, verifyPassword } from './password.ts';
 import * as repo from './auth.repo.ts';
+import { burnPasswordCheck, hashPassword, passwordProblems, verifyPassword } from './password.ts';
 import { matchTotp } from './totp.ts';
 
 export const SESSION_IDLE_MS = 30 * MINUTE;

@@ -1,20 +1,19 @@
-export { type Actor, type DataScope, unitPathInScope, hasPermission, scopeKindOf } from './actor.ts';
-export { passwordProblems, hashPassword, verifyPassword } from './password.ts';
-export { newTotpSecret, totpNow, otpauthUri, matchTotp } from './totp.ts';
+export { type Actor, type DataScope, hasPermission, scopeKindOf, unitPathInScope } from './actor.ts';
+export { registerAuthRoutes } from './auth.routes.ts';
 export {
+  csrfMatches,
+  endSessionsOf,
+  isAdminRole,
+  LOCKOUT_MS,
+  login,
+  MAX_FAILED_LOGINS,
+  purgeEndedSessions,
+  resolveApiToken,
+  resolveSession,
+  SESSION_ABSOLUTE_MS,
   SESSION_COOKIE,
   SESSION_IDLE_MS,
-  SESSION_ABSOLUTE_MS,
-  MAX_FAILED_LOGINS,
-  LOCKOUT_MS,
-  isAdminRole,
-  login,
-  resolveSession,
-  resolveApiToken,
-  csrfMatches,
   scopeFor,
-  purgeEndedSessions,
-  endSessionsOf,
 } from './auth.service.ts';
-
-export { registerAuthRoutes } from './auth.routes.ts';
+export { hashPassword, passwordProblems, verifyPassword } from './password.ts';
+export { matchTotp, newTotpSecret, otpauthUri, totpNow } from './totp.ts';

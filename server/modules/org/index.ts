@@ -1,2 +1,2 @@
 export { registerOrgRoutes } from './org.routes.ts';
-export { districtOverview, listUnits, getUnit } from './org.service.ts';
+export { districtOverview, getUnit, listUnits } from './org.service.ts';

@@ -91,7 +91,9 @@ export function AppLayout() {
             </Typography.Text>
           </div>
           <Space size={16} className="gc-header-right">
-            <LanguageSwitch />
+            <span className="gc-header-lang">
+              <LanguageSwitch />
+            </span>
             <Tooltip title={user.unit ? (UNIT_TYPE_LABELS[user.unit.type as TUnitType] ?? user.unit.type) : undefined}>
               <Space size={4} className="gc-header-unit">
                 <BankOutlined />

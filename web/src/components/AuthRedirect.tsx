@@ -24,7 +24,10 @@ export function AuthRedirect() {
       const loc = here.current;
       clearSession(queryClient);
       if (loc.pathname === '/login') return;
-      const state: LoginState = { from: loc.pathname + loc.search, notice: { type: 'warning', text: '登录已失效,请重新登录' } };
+      const state: LoginState = {
+        from: loc.pathname + loc.search,
+        notice: { type: 'warning', text: '登录已失效,请重新登录' },
+      };
       navigate('/login', { replace: true, state });
     });
   }, [navigate, queryClient]);

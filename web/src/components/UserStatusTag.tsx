@@ -1,5 +1,5 @@
 /** 正常 / 停用 / 锁定至 … for a user row. */
-import { Tag } from 'antd';
+import { Tag, Tooltip } from 'antd';
 import type { TUser } from '../../../common/org.ts';
 import { formatDateTime, isFuture } from '../format.ts';
 
@@ -13,7 +13,11 @@ export function UserStatusTag({ user }: { user: TUser }) {
   return (
     <span className="gc-tags">
       {user.disabled && <Tag color="default">停用</Tag>}
-      {locked && <Tag color="warning">锁定至 {formatDateTime(user.lockedUntil)}</Tag>}
+      {locked && (
+        <Tooltip title={`锁定至 ${formatDateTime(user.lockedUntil)}(北京时间)`}>
+          <Tag color="warning">锁定至 {formatDateTime(user.lockedUntil).slice(5, 16)}</Tag>
+        </Tooltip>
+      )}
     </span>
   );
 }

@@ -84,7 +84,12 @@ function ChangePasswordCard() {
       variant="borderless"
     >
       {user.mustChangePassword && (
-        <Alert type="warning" showIcon style={{ marginBottom: 16 }} title="您正在使用初始密码或密码已过期,请立即修改。" />
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title="您正在使用初始密码或密码已过期,请立即修改。"
+        />
       )}
       <Alert type="info" showIcon style={{ marginBottom: 16 }} title="密码规则" description={PASSWORD_RULE_TEXT} />
       <Form<Values>
@@ -121,7 +126,9 @@ function ChangePasswordCard() {
             { required: true, message: '请再次输入新密码' },
             ({ getFieldValue }) => ({
               validator: (_r, v: string | undefined) =>
-                !v || v === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error('两次输入的新密码不一致')),
+                !v || v === getFieldValue('newPassword')
+                  ? Promise.resolve()
+                  : Promise.reject(new Error('两次输入的新密码不一致')),
             }),
           ]}
         >

@@ -42,7 +42,12 @@ const columns: TableColumnsType<TAuditEvent> = [
     key: 'actor',
     width: 120,
     render: (_v, e) =>
-      e.actorName ?? (e.actorId ? <Typography.Text code>{shortHash(e.actorId, 8)}</Typography.Text> : <Typography.Text type="secondary">系统</Typography.Text>),
+      e.actorName ??
+      (e.actorId ? (
+        <Typography.Text code>{shortHash(e.actorId, 8)}</Typography.Text>
+      ) : (
+        <Typography.Text type="secondary">系统</Typography.Text>
+      )),
   },
   {
     title: '动作',
@@ -73,7 +78,8 @@ const columns: TableColumnsType<TAuditEvent> = [
     title: '结果',
     dataIndex: 'outcome',
     width: 72,
-    render: (v: TAuditEvent['outcome']) => (v === 'success' ? <Tag color="success">成功</Tag> : <Tag color="error">失败</Tag>),
+    render: (v: TAuditEvent['outcome']) =>
+      v === 'success' ? <Tag color="success">成功</Tag> : <Tag color="error">失败</Tag>,
   },
   { title: 'IP', dataIndex: 'ip', width: 120, render: (v: string | null) => v ?? '—' },
   {

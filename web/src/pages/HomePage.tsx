@@ -55,13 +55,25 @@ export function HomePage() {
 
       <Row gutter={[16, 16]} className="gc-stat-row">
         <Col xs={12} md={8} xl={{ flex: '20%' }}>
-          <StatCard title="办事处" value={data.counts.subdistricts} suffix="个" icon={<BankOutlined />} color="#1e5bb8" />
+          <StatCard
+            title="办事处"
+            value={data.counts.subdistricts}
+            suffix="个"
+            icon={<BankOutlined />}
+            color="#1e5bb8"
+          />
         </Col>
         <Col xs={12} md={8} xl={{ flex: '20%' }}>
           <StatCard title="社区" value={data.counts.communities} suffix="个" icon={<HomeOutlined />} color="#13a8a8" />
         </Col>
         <Col xs={12} md={8} xl={{ flex: '20%' }}>
-          <StatCard title="局委" value={data.counts.departments} suffix="个" icon={<ClusterOutlined />} color="#722ed1" />
+          <StatCard
+            title="局委"
+            value={data.counts.departments}
+            suffix="个"
+            icon={<ClusterOutlined />}
+            color="#722ed1"
+          />
         </Col>
         <Col xs={12} md={12} xl={{ flex: '20%' }}>
           <StatCard title="指挥部" value={data.counts.hqs} suffix="个" icon={<FlagOutlined />} color="#c8161d" />

@@ -31,7 +31,7 @@ const FIELDS = new Set(['username', 'password', 'totp']);
 
 function safeFrom(from: string | undefined): string {
   // Only go back to a path of this app, never to another origin or back to /login.
-  if (!from || !from.startsWith('/') || from.startsWith('//') || from.startsWith('/login')) return '/';
+  if (!from?.startsWith('/') || from.startsWith('//') || from.startsWith('/login')) return '/';
   return from;
 }
 
@@ -90,10 +90,13 @@ export function LoginPage() {
         return;
       case 'ACCOUNT_LOCKED': {
         const until = (e.details as { lockedUntil?: unknown } | undefined)?.lockedUntil;
+        const time = typeof until === 'string' ? formatDateTime(until) : null;
+        // The server's message may already name the time (to the minute); say it only when it does not.
+        const named = time !== null && e.message.includes(time.slice(11, 16));
         setFeedback({
           type: 'error',
           title: e.message,
-          description: typeof until === 'string' ? t('lockedUntil', { time: formatDateTime(until) }) : undefined,
+          description: time && !named ? t('lockedUntil', { time }) : undefined,
         });
         return;
       }

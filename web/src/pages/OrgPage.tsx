@@ -176,7 +176,9 @@ function UnitDetails({
             children: parent ? (
               <Typography.Link onClick={() => onSelect(parent.id)}>{parent.name}</Typography.Link>
             ) : (
-              <Typography.Text type="secondary">{unit.parentId ? '(不在您的可见范围内)' : '无(顶级单位)'}</Typography.Text>
+              <Typography.Text type="secondary">
+                {unit.parentId ? '(不在您的可见范围内)' : '无(顶级单位)'}
+              </Typography.Text>
             ),
           },
           { key: 'childCount', label: '下级单位数', children: `${children.length} 个` },

@@ -8,7 +8,7 @@ import { api } from '../api.ts';
 import { errorMessage } from '../components/ErrorAlert.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { LoadError, PageLoading } from '../components/QueryState.tsx';
-import { CreateTokenModal, type CreatedToken } from '../components/tokens/CreateTokenModal.tsx';
+import { type CreatedToken, CreateTokenModal } from '../components/tokens/CreateTokenModal.tsx';
 import { TokenCreatedModal } from '../components/tokens/TokenCreatedModal.tsx';
 import { formatDateTime, isFuture } from '../format.ts';
 
@@ -70,7 +70,8 @@ export function TokensPage() {
       title: '最近使用',
       dataIndex: 'lastUsedAt',
       width: 170,
-      render: (v: string | null) => (v ? formatDateTime(v) : <Typography.Text type="secondary">从未使用</Typography.Text>),
+      render: (v: string | null) =>
+        v ? formatDateTime(v) : <Typography.Text type="secondary">从未使用</Typography.Text>,
     },
     {
       title: '吊销时间',

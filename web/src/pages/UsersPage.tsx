@@ -1,7 +1,20 @@
 /** /users: server-side paged user list, with create, enable/disable, roles and unlock by permission. */
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Empty, Input, Popconfirm, Space, Table, type TableColumnsType, Tag, Tooltip, Typography } from 'antd';
+import {
+  App,
+  Button,
+  Card,
+  Empty,
+  Input,
+  Popconfirm,
+  Space,
+  Table,
+  type TableColumnsType,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import type { TUser } from '../../../common/org.ts';
 import { api } from '../api.ts';
@@ -11,7 +24,7 @@ import { LoadError } from '../components/QueryState.tsx';
 import { RoleTags } from '../components/RoleTags.tsx';
 import { isLocked, UserStatusTag } from '../components/UserStatusTag.tsx';
 import { CreateUserModal } from '../components/users/CreateUserModal.tsx';
-import { type SetRolesResult, SetRolesModal } from '../components/users/SetRolesModal.tsx';
+import { SetRolesModal, type SetRolesResult } from '../components/users/SetRolesModal.tsx';
 import { TotpIssuedModal } from '../components/users/TotpIssuedModal.tsx';
 import { formatDateTime } from '../format.ts';
 import { useSession } from '../session.tsx';
@@ -45,7 +58,8 @@ export function UsersPage() {
     queryClient.invalidateQueries({ queryKey: ['users'] });
   };
   const setDisabled = useMutation({
-    mutationFn: (v: { id: string; disabled: boolean }) => api.patch<TUser>(`/api/v1/users/${v.id}`, { disabled: v.disabled }),
+    mutationFn: (v: { id: string; disabled: boolean }) =>
+      api.patch<TUser>(`/api/v1/users/${v.id}`, { disabled: v.disabled }),
     onSuccess: (_u, v) => onDone(v.disabled ? '已停用该用户' : '已启用该用户'),
     onError: (e) => message.error(errorMessage(e)),
   });
@@ -81,7 +95,7 @@ export function UsersPage() {
       render: (v: string | null) => v ?? <Typography.Text type="secondary">未分配</Typography.Text>,
     },
     { title: '手机号', dataIndex: 'phone', width: 130, render: (v: string | null) => v ?? '—' },
-    { title: '状态', key: 'status', width: 150, render: (_v, u) => <UserStatusTag user={u} /> },
+    { title: '状态', key: 'status', width: 160, render: (_v, u) => <UserStatusTag user={u} /> },
     {
       title: '动态口令',
       dataIndex: 'totpEnrolled',

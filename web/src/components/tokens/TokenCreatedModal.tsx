@@ -27,7 +27,10 @@ export function TokenCreatedModal({ created, onClose }: { created: CreatedToken 
             style={{ marginBottom: 16 }}
           />
           <div className="gc-secret">
-            <Typography.Paragraph copyable={{ text: created.token, tooltips: ['复制', '已复制'] }} style={{ margin: 0 }}>
+            <Typography.Paragraph
+              copyable={{ text: created.token, tooltips: ['复制', '已复制'] }}
+              style={{ margin: 0 }}
+            >
               <code data-testid="new-token">{created.token}</code>
             </Typography.Paragraph>
           </div>

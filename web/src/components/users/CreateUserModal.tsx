@@ -63,7 +63,10 @@ export function CreateUserModal({ open, onClose }: { open: boolean; onClose: () 
     });
     if (!parsed.success) {
       form.setFields(
-        parsed.error.issues.map((i) => ({ name: String(i.path[0] ?? 'username') as keyof Values, errors: [i.message] })),
+        parsed.error.issues.map((i) => ({
+          name: String(i.path[0] ?? 'username') as keyof Values,
+          errors: [i.message],
+        })),
       );
       return;
     }
@@ -104,7 +107,11 @@ export function CreateUserModal({ open, onClose }: { open: boolean; onClose: () 
         <Form.Item label="所属单位" name="unitId">
           <UnitTreeSelect />
         </Form.Item>
-        <Form.Item label="角色" name="roles" rules={[{ required: true, type: 'array', min: 1, message: '请至少选择一个角色' }]}>
+        <Form.Item
+          label="角色"
+          name="roles"
+          rules={[{ required: true, type: 'array', min: 1, message: '请至少选择一个角色' }]}
+        >
           <Select mode="multiple" options={ROLE_OPTIONS} maxCount={5} placeholder="选择角色" />
         </Form.Item>
         {adminConflict(roles) && (
@@ -118,7 +125,12 @@ export function CreateUserModal({ open, onClose }: { open: boolean; onClose: () 
         <Form.Item label="手机号" name="phone" rules={[{ pattern: /^1\d{10}$/, message: '手机号为 11 位数字' }]}>
           <Input maxLength={11} inputMode="numeric" placeholder="可不填" />
         </Form.Item>
-        <Form.Item label="初始密码" name="password" extra={PASSWORD_RULE_TEXT} rules={[{ required: true, message: '请输入初始密码' }]}>
+        <Form.Item
+          label="初始密码"
+          name="password"
+          extra={PASSWORD_RULE_TEXT}
+          rules={[{ required: true, message: '请输入初始密码' }]}
+        >
           <Input.Password autoComplete="new-password" maxLength={256} />
         </Form.Item>
       </Form>
