@@ -21,12 +21,14 @@ test('a leader logs in and sees the district home page in Chinese', async () => 
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
   await page.goto(`${server.baseUrl}/`);
   await page.waitForURL(/\/login/);
+  await page.locator('#username').waitFor();
   assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
   await page.screenshot({ path: path.join(ARTIFACTS, 'login.png') });
   await page.fill('#username', 'leader');
   await page.fill('#password', 'Demo#2026');
   await page.getByRole('button', { name: /登\s*录/ }).click();
   await page.getByText('交通指挥部').first().waitFor({ timeout: 15_000 });
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads
   const text = await page.locator('body').innerText();
   for (const expected of [
     '经开区',

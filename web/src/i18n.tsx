@@ -108,21 +108,17 @@ interface I18n {
 
 const I18nContext = createContext<I18n | null>(null);
 
-export function I18nProvider({ children, onChange }: { children: ReactNode; onChange?: (lang: Lang) => void }) {
+export function I18nProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState<Lang>(readStoredLang);
 
-  const setLang = useCallback(
-    (next: Lang) => {
-      setLangState(next);
-      try {
-        window.localStorage.setItem(STORAGE_KEY, next);
-      } catch {
-        // Private mode: the choice lasts for this page only.
-      }
-      onChange?.(next);
-    },
-    [onChange],
-  );
+  const setLang = useCallback((next: Lang) => {
+    setLangState(next);
+    try {
+      window.localStorage.setItem(STORAGE_KEY, next);
+    } catch {
+      // Private mode: the choice lasts for this page only.
+    }
+  }, []);
 
   const value = useMemo<I18n>(() => {
     const dict = DICTS[lang];

@@ -143,6 +143,7 @@ function HqCard({ hqs, showOrgLink }: { hqs: Hq[]; showOrgLink: boolean }) {
         columns={hqColumns}
         dataSource={hqs}
         pagination={false}
+        scroll={{ x: 520 }}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="暂无指挥部" /> }}
       />
     </Card>
