@@ -55,12 +55,15 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     baseUrl: `http://127.0.0.1:${port}`,
     output: () => out,
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
+      let code = child.exitCode;
+      if (code === null) {
+        const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
         child.kill('SIGTERM');
-        await exited;
+        code = await exited;
       }
       rmSync(dataDir, { recursive: true, force: true });
+      // Graceful shutdown: in-flight requests finish, the database closes, the process exits 0.
+      if (code !== 0) throw new Error(`server exited ${code} on SIGTERM:\n${out}`);
     },
   };
 }
