@@ -42,20 +42,42 @@ export const PERMISSIONS = [
   'tokens.manage',
   'audit.read',
   'audit.verify',
+  'grids.read',
+  'grids.write',
+  'categories.read',
+  'categories.write',
+  'routing.read',
+  'routing.write',
+  'calendar.read',
+  'calendar.write',
 ] as const;
 export const ZPermission = z.enum(PERMISSIONS);
 export type TPermission = z.infer<typeof ZPermission>;
 
 /** What each role may do. Data scope (which objects) is decided separately, by the org tree. */
+// Reading the district's structure (grids, categories, who is responsible, the working calendar) is
+// everyday knowledge for every working role; changing it is the system administrator's job.
+const READ_STRUCTURE: readonly TPermission[] = ['org.read', 'grids.read', 'categories.read', 'routing.read', 'calendar.read'];
+
 export const ROLE_PERMISSIONS: Record<TRole, readonly TPermission[]> = {
-  leader: ['org.read', 'users.read'],
-  commander: ['org.read', 'users.read'],
-  unit_head: ['org.read', 'users.read'],
-  unit_staff: ['org.read'],
-  field_worker: ['org.read'],
-  inspector: ['org.read'],
-  auditor: ['org.read', 'users.read', 'audit.read'],
-  sys_admin: ['org.read', 'org.write', 'users.read', 'users.write', 'tokens.manage'],
+  leader: [...READ_STRUCTURE, 'users.read'],
+  commander: [...READ_STRUCTURE, 'users.read'],
+  unit_head: [...READ_STRUCTURE, 'users.read'],
+  unit_staff: [...READ_STRUCTURE],
+  field_worker: [...READ_STRUCTURE],
+  inspector: [...READ_STRUCTURE],
+  auditor: [...READ_STRUCTURE, 'users.read', 'audit.read'],
+  sys_admin: [
+    ...READ_STRUCTURE,
+    'org.write',
+    'users.read',
+    'users.write',
+    'tokens.manage',
+    'grids.write',
+    'categories.write',
+    'routing.write',
+    'calendar.write',
+  ],
   sec_admin: ['org.read', 'users.read', 'users.roles', 'users.unlock'],
   audit_admin: ['audit.read', 'audit.verify'],
 };
@@ -91,7 +113,11 @@ export interface MenuEntry {
 }
 export const MENU: readonly MenuEntry[] = [
   { key: 'home', path: '/', label: '首页', labelEn: 'Home' },
+  { key: 'map', path: '/map', label: '网格地图', labelEn: 'Grid map', permission: 'grids.read' },
   { key: 'org', path: '/org', label: '组织机构', labelEn: 'Organisation', permission: 'org.read' },
+  { key: 'categories', path: '/categories', label: '问题分类', labelEn: 'Categories', permission: 'categories.read' },
+  { key: 'routing', path: '/routing', label: '责任矩阵', labelEn: 'Responsibility', permission: 'routing.read' },
+  { key: 'calendar', path: '/calendar', label: '工作日历', labelEn: 'Calendar', permission: 'calendar.read' },
   { key: 'users', path: '/users', label: '用户管理', labelEn: 'Users', permission: 'users.read' },
   { key: 'tokens', path: '/tokens', label: '接口令牌', labelEn: 'API tokens', permission: 'tokens.manage' },
   { key: 'audit', path: '/audit', label: '审计日志', labelEn: 'Audit log', permission: 'audit.read' },
