@@ -94,6 +94,9 @@ export const DEMO_HQ_MEMBERS: Record<string, string[]> = {
   hq_publicity: ['d_community'],
 };
 
+/** HQ commanders among the demo accounts (the other HQs have none yet: the home page shows 未设置). */
+export const DEMO_HQ_COMMANDERS: Record<string, string> = { hq_traffic: 'commander' };
+
 export interface DemoAccount {
   username: TRole;
   displayName: string;

@@ -1,6 +1,6 @@
 import { count } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
-import { hqMembers, orgUnits, tenants, users } from '../schema.ts';
+import { hqLeaders, hqMembers, orgUnits, tenants, users } from '../schema.ts';
 
 export async function countTenants(db: Executor): Promise<number> {
   const [r] = await db.select({ n: count() }).from(tenants);
@@ -17,4 +17,7 @@ export async function insertHqMember(db: Executor, row: typeof hqMembers.$inferI
 }
 export async function insertUser(db: Executor, row: typeof users.$inferInsert) {
   await db.insert(users).values(row);
+}
+export async function insertHqLeader(db: Executor, row: typeof hqLeaders.$inferInsert) {
+  await db.insert(hqLeaders).values(row);
 }

@@ -7,7 +7,18 @@ import type { TRole } from '../../../common/roles.ts';
 import type { Deps } from '../../deps.ts';
 import { recordAudit } from '../../modules/audit/index.ts';
 import { hashPassword, newTotpSecret, otpauthUri, passwordProblems } from '../../modules/auth/index.ts';
-import { DEMO_ACCOUNTS, DEMO_HQ_MEMBERS, DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_UNITS, demoIds } from './demo.ts';
+import { seedCalendarDefaults, seedDemoCalendar } from '../../modules/calendar/index.ts';
+import { seedDemoCategories } from '../../modules/categories/index.ts';
+import { seedDemoGrids } from '../../modules/grids/index.ts';
+import {
+  DEMO_ACCOUNTS,
+  DEMO_HQ_COMMANDERS,
+  DEMO_HQ_MEMBERS,
+  DEMO_PASSWORD,
+  DEMO_TOTP_SECRETS,
+  DEMO_UNITS,
+  demoIds,
+} from './demo.ts';
 import * as repo from './seed.repo.ts';
 
 export interface SeedOutcome {
@@ -77,10 +88,13 @@ export async function seedDemo(deps: Deps): Promise<string> {
         await repo.insertHqMember(tx, { tenantId, hqId: id(hq), unitId: id(m), isLead: i === 0 });
       }
     }
+    const userIds = new Map<string, string>();
     for (const a of DEMO_ACCOUNTS) {
+      const userId = randomUUID();
+      userIds.set(a.username, userId);
       await repo.insertUser(tx, {
         tenantId,
-        id: randomUUID(),
+        id: userId,
         username: a.username,
         displayName: a.displayName,
         unitId: a.unit ? id(a.unit) : null,
@@ -92,6 +106,21 @@ export async function seedDemo(deps: Deps): Promise<string> {
         updatedAt: now,
       });
     }
+    for (const [hq, username] of Object.entries(DEMO_HQ_COMMANDERS)) {
+      const userId = userIds.get(username);
+      if (userId)
+        await repo.insertHqLeader(tx, { tenantId, hqId: id(hq), userId, position: 'commander', sortOrder: 0 });
+    }
+    const units = DEMO_UNITS.map((u) => ({
+      id: id(u.key),
+      type: u.type,
+      name: u.name,
+      code: u.code,
+      parentId: u.parent ? id(u.parent) : null,
+    }));
+    await seedDemoCalendar(tx, tenantId, now);
+    await seedDemoCategories(tx, tenantId, new Map(units.map((u) => [u.name, u.id])), now);
+    await seedDemoGrids(tx, tenantId, units, now);
     await recordAudit(tx, clock, SYSTEM(tenantId), {
       action: 'seed.demo',
       objectType: 'tenant',
@@ -147,6 +176,7 @@ async function bootstrap(deps: Deps, adminPassword: string): Promise<SeedOutcome
       });
       notes.push(`${role}: TOTP ${otpauthUri(secret, role)}`);
     }
+    await seedCalendarDefaults(tx, tenantId, now);
     await recordAudit(tx, clock, SYSTEM(tenantId), {
       action: 'seed.bootstrap',
       objectType: 'tenant',

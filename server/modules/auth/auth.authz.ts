@@ -12,7 +12,11 @@ const freshTokenId = async (c: Ctx) => {
 export const MATRIX: Matrix = {
   'POST /api/v1/auth/login': {
     access: 'public',
-    request: () => ({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'leader', password: 'Demo#2026' } }),
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'leader', password: 'Demo#2026' },
+    }),
   },
   'POST /api/v1/auth/logout': {
     access: 'authenticated',
@@ -35,7 +39,11 @@ export const MATRIX: Matrix = {
   },
   'POST /api/v1/auth/tokens': {
     access: 'permission:tokens.manage',
-    request: (c) => ({ method: 'POST', url: '/api/v1/auth/tokens', payload: { name: `m${c.n()}`, userId: c.targetUserId } }),
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/v1/auth/tokens',
+      payload: { name: `m${c.n()}`, userId: c.targetUserId },
+    }),
   },
   'DELETE /api/v1/auth/tokens/:id': {
     access: 'permission:tokens.manage',

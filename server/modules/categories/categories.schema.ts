@@ -73,9 +73,25 @@ export const categoryVersions = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.categoryId, t.version] }),
-    foreignKey({ columns: [t.tenantId, t.categoryId], foreignColumns: [categories.tenantId, categories.id], name: 'category_versions_category_fk' }),
-    foreignKey({ columns: [t.tenantId, t.leadHqId], foreignColumns: [orgUnits.tenantId, orgUnits.id], name: 'category_versions_hq_fk' }),
-    foreignKey({ columns: [t.tenantId, t.leadUnitId], foreignColumns: [orgUnits.tenantId, orgUnits.id], name: 'category_versions_unit_fk' }),
-    foreignKey({ columns: [t.tenantId, t.createdBy], foreignColumns: [users.tenantId, users.id], name: 'category_versions_user_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.categoryId],
+      foreignColumns: [categories.tenantId, categories.id],
+      name: 'category_versions_category_fk',
+    }),
+    foreignKey({
+      columns: [t.tenantId, t.leadHqId],
+      foreignColumns: [orgUnits.tenantId, orgUnits.id],
+      name: 'category_versions_hq_fk',
+    }),
+    foreignKey({
+      columns: [t.tenantId, t.leadUnitId],
+      foreignColumns: [orgUnits.tenantId, orgUnits.id],
+      name: 'category_versions_unit_fk',
+    }),
+    foreignKey({
+      columns: [t.tenantId, t.createdBy],
+      foreignColumns: [users.tenantId, users.id],
+      name: 'category_versions_user_fk',
+    }),
   ],
 );

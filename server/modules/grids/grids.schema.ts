@@ -53,8 +53,16 @@ export const gridCells = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex('grid_cells_code_uq').on(t.tenantId, t.code),
     index('grid_cells_unit_idx').on(t.tenantId, t.unitId),
-    foreignKey({ columns: [t.tenantId, t.unitId], foreignColumns: [orgUnits.tenantId, orgUnits.id], name: 'grid_cells_unit_fk' }),
-    foreignKey({ columns: [t.tenantId, t.leaderUserId], foreignColumns: [users.tenantId, users.id], name: 'grid_cells_leader_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.unitId],
+      foreignColumns: [orgUnits.tenantId, orgUnits.id],
+      name: 'grid_cells_unit_fk',
+    }),
+    foreignKey({
+      columns: [t.tenantId, t.leaderUserId],
+      foreignColumns: [users.tenantId, users.id],
+      name: 'grid_cells_leader_fk',
+    }),
     check('grid_cells_source_crs_ck', sql`${t.sourceCrs} in ('wgs84','gcj02','bd09')`),
   ],
 );
@@ -70,8 +78,16 @@ export const gridMembers = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.gridId, t.userId] }),
     index('grid_members_user_idx').on(t.tenantId, t.userId),
-    foreignKey({ columns: [t.tenantId, t.gridId], foreignColumns: [gridCells.tenantId, gridCells.id], name: 'grid_members_grid_fk' }).onDelete('cascade'),
-    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id], name: 'grid_members_user_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.gridId],
+      foreignColumns: [gridCells.tenantId, gridCells.id],
+      name: 'grid_members_grid_fk',
+    }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.tenantId, t.userId],
+      foreignColumns: [users.tenantId, users.id],
+      name: 'grid_members_user_fk',
+    }),
   ],
 );
 

@@ -1,8 +1,14 @@
 import type { Matrix, ScopeCase } from '../../test/authz.ts';
 
 export const MATRIX: Matrix = {
-  'GET /api/v1/org/overview': { access: 'authenticated', request: () => ({ method: 'GET', url: '/api/v1/org/overview' }) },
-  'GET /api/v1/org/units': { access: 'permission:org.read', request: () => ({ method: 'GET', url: '/api/v1/org/units' }) },
+  'GET /api/v1/org/overview': {
+    access: 'authenticated',
+    request: () => ({ method: 'GET', url: '/api/v1/org/overview' }),
+  },
+  'GET /api/v1/org/units': {
+    access: 'permission:org.read',
+    request: () => ({ method: 'GET', url: '/api/v1/org/units' }),
+  },
   'GET /api/v1/org/units/:id': {
     access: 'permission:org.read',
     request: (c) => ({ method: 'GET', url: `/api/v1/org/units/${c.unit('李南岗社区')}` }),
@@ -32,7 +38,11 @@ export const MATRIX: Matrix = {
   },
   'PUT /api/v1/users/:id/roles': {
     access: 'permission:users.roles',
-    request: (c) => ({ method: 'PUT', url: `/api/v1/users/${c.targetUserId}/roles`, payload: { roles: ['unit_staff'] } }),
+    request: (c) => ({
+      method: 'PUT',
+      url: `/api/v1/users/${c.targetUserId}/roles`,
+      payload: { roles: ['unit_staff'] },
+    }),
   },
   'POST /api/v1/users/:id/unlock': {
     access: 'permission:users.unlock',

@@ -1,6 +1,17 @@
 /** Org additions: HQ leadership (指挥长/副指挥长) and the working calendar (工作日历). */
 import { sql } from 'drizzle-orm';
-import { check, date, foreignKey, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  date,
+  foreignKey,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { orgUnits, users } from '../../db/schema.core.ts';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -17,8 +28,16 @@ export const hqLeaders = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.hqId, t.userId] }),
-    foreignKey({ columns: [t.tenantId, t.hqId], foreignColumns: [orgUnits.tenantId, orgUnits.id], name: 'hq_leaders_hq_fk' }),
-    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id], name: 'hq_leaders_user_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.hqId],
+      foreignColumns: [orgUnits.tenantId, orgUnits.id],
+      name: 'hq_leaders_hq_fk',
+    }),
+    foreignKey({
+      columns: [t.tenantId, t.userId],
+      foreignColumns: [users.tenantId, users.id],
+      name: 'hq_leaders_user_fk',
+    }),
     check('hq_leaders_position_ck', sql`${t.position} in ('commander','deputy')`),
   ],
 );

@@ -35,9 +35,24 @@ export const responsibilityRules = pgTable(
     unique('responsibility_rules_key_uq')
       .on(t.tenantId, t.categoryId, t.industry, t.areaKind, t.areaId, t.level)
       .nullsNotDistinct(),
-    foreignKey({ columns: [t.tenantId, t.categoryId], foreignColumns: [categories.tenantId, categories.id], name: 'responsibility_rules_category_fk' }),
-    foreignKey({ columns: [t.tenantId, t.unitId], foreignColumns: [orgUnits.tenantId, orgUnits.id], name: 'responsibility_rules_unit_fk' }),
-    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id], name: 'responsibility_rules_user_fk' }),
-    check('responsibility_rules_area_ck', sql`(${t.areaKind} = 'tenant') = (${t.areaId} is null) and ${t.areaKind} in ('tenant','subdistrict','community','grid')`),
+    foreignKey({
+      columns: [t.tenantId, t.categoryId],
+      foreignColumns: [categories.tenantId, categories.id],
+      name: 'responsibility_rules_category_fk',
+    }),
+    foreignKey({
+      columns: [t.tenantId, t.unitId],
+      foreignColumns: [orgUnits.tenantId, orgUnits.id],
+      name: 'responsibility_rules_unit_fk',
+    }),
+    foreignKey({
+      columns: [t.tenantId, t.userId],
+      foreignColumns: [users.tenantId, users.id],
+      name: 'responsibility_rules_user_fk',
+    }),
+    check(
+      'responsibility_rules_area_ck',
+      sql`(${t.areaKind} = 'tenant') = (${t.areaId} is null) and ${t.areaKind} in ('tenant','subdistrict','community','grid')`,
+    ),
   ],
 );

@@ -1,0 +1,1 @@
+export { seedCalendarDefaults, seedDemoCalendar } from './calendar.seed.ts';

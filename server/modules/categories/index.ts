@@ -1,0 +1,1 @@
+export { seedDemoCategories } from './categories.seed.ts';

@@ -1,0 +1,1 @@
+export { type SeedUnit, seedDemoGrids } from './grids.seed.ts';
