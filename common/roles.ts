@@ -57,7 +57,13 @@ export type TPermission = z.infer<typeof ZPermission>;
 /** What each role may do. Data scope (which objects) is decided separately, by the org tree. */
 // Reading the district's structure (grids, categories, who is responsible, the working calendar) is
 // everyday knowledge for every working role; changing it is the system administrator's job.
-const READ_STRUCTURE: readonly TPermission[] = ['org.read', 'grids.read', 'categories.read', 'routing.read', 'calendar.read'];
+const READ_STRUCTURE: readonly TPermission[] = [
+  'org.read',
+  'grids.read',
+  'categories.read',
+  'routing.read',
+  'calendar.read',
+];
 
 export const ROLE_PERMISSIONS: Record<TRole, readonly TPermission[]> = {
   leader: [...READ_STRUCTURE, 'users.read'],

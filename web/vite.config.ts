@@ -45,6 +45,7 @@ export default defineConfig({
               test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[^\\/]+|dayjs|@emotion|stylis|@babel[\\/]runtime)[\\/]/,
               priority: 20,
             },
+            { name: 'maplibre', test: /node_modules[\\/]maplibre-gl[\\/]/, priority: 25 },
             { name: 'vendor', test: /node_modules[\\/]/, priority: 10 },
           ],
         },

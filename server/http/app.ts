@@ -11,7 +11,11 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Deps } from '../deps.ts';
 import { registerAuditRoutes } from '../modules/audit/index.ts';
 import { registerAuthRoutes } from '../modules/auth/index.ts';
+import { registerCalendarRoutes } from '../modules/calendar/index.ts';
+import { registerCategoriesRoutes } from '../modules/categories/index.ts';
+import { registerGridsRoutes } from '../modules/grids/index.ts';
 import { registerOrgRoutes } from '../modules/org/index.ts';
+import { registerRoutingRoutes } from '../modules/routing/index.ts';
 import { type Access, defaultAccessFor, PUBLIC } from './access.ts';
 import { installAuthHook } from './auth-hook.ts';
 import { installErrorHandler } from './errors.ts';
@@ -89,6 +93,10 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
     registerAuthRoutes(api, deps);
     registerOrgRoutes(api, deps);
     registerAuditRoutes(api, deps);
+    registerCalendarRoutes(api, deps);
+    registerCategoriesRoutes(api, deps);
+    registerGridsRoutes(api, deps);
+    registerRoutingRoutes(api, deps);
   });
 
   const webDist = opts.webDist ? path.resolve(opts.webDist) : null;

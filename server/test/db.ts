@@ -10,7 +10,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { parseConfig } from '../config.ts';
 import { type Database, openDatabase } from '../db/client.ts';
-import { MIGRATIONS_FOLDER, migrateDatabase } from '../db/migrate.ts';
+import { migrateDatabase } from '../db/migrate.ts';
 import { seedDemo } from '../db/seed/seed.service.ts';
 import type { Deps } from '../deps.ts';
 import { ManualClock } from '../lib/clock.ts';
@@ -25,15 +25,23 @@ export function testEngine(): Engine {
   return process.env.TEST_ENGINE === 'postgres' ? 'postgres' : 'pglite';
 }
 
-/** Hash of everything that shapes the template, so a changed migration or seed builds a new one. */
+/**
+ * Hash of everything that can shape the template: the migrations and all server code the seed may
+ * reach (module seed files import their own data files), so a changed seed never leaves a stale template.
+ */
 function templateKey(): string {
   const h = createHash('sha256');
-  for (const f of readdirSync(MIGRATIONS_FOLDER, { recursive: true }).map(String).sort()) {
-    const p = path.join(MIGRATIONS_FOLDER, f);
+  const serverDir = path.join(ROOT, 'server');
+  const files = readdirSync(serverDir, { recursive: true })
+    .map(String)
+    .filter(
+      (f) => (f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.startsWith('test/')) || f.startsWith('db/migrations/'),
+    )
+    .sort();
+  for (const f of files) {
+    const p = path.join(serverDir, f);
     if (statSync(p).isFile()) h.update(f).update(readFileSync(p));
   }
-  for (const f of ['server/db/seed/demo.ts', 'server/db/seed/seed.service.ts'])
-    h.update(readFileSync(path.join(ROOT, f)));
   return h.digest('hex').slice(0, 16);
 }
 
@@ -75,6 +83,12 @@ async function pgliteTemplate(): Promise<Buffer> {
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));
     renameSync(tmp, file);
+    // Templates of older code are dead weight (a few MB each): keep only the current one.
+    for (const old of readdirSync(CACHE)) {
+      if (old.startsWith('pglite-template-') && old.endsWith('.tar.gz') && path.join(CACHE, old) !== file) {
+        rmSync(path.join(CACHE, old), { force: true });
+      }
+    }
     return readFileSync(file);
   } finally {
     rmSync(lock, { recursive: true, force: true });

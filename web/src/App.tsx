@@ -15,19 +15,27 @@ import { Forbidden, NotFound } from './components/StatusPages.tsx';
 import { I18nProvider, type Lang, readStoredLang, useI18n } from './i18n.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
+import { CalendarPage } from './pages/CalendarPage.tsx';
+import { CategoriesPage } from './pages/CategoriesPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
+import { MapPage } from './pages/MapPage.tsx';
 import { OrgPage } from './pages/OrgPage.tsx';
+import { RoutingPage } from './pages/RoutingPage.tsx';
 import { TokensPage } from './pages/TokensPage.tsx';
 import { UsersPage } from './pages/UsersPage.tsx';
 import { useSession } from './session.tsx';
 
 const PAGES: Record<string, ComponentType> = {
   home: HomePage,
+  map: MapPage,
   org: OrgPage,
+  categories: CategoriesPage,
+  routing: RoutingPage,
   users: UsersPage,
   tokens: TokensPage,
   audit: AuditPage,
+  calendar: CalendarPage,
   account: AccountPage,
 };
 

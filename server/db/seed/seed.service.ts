@@ -10,6 +10,7 @@ import { hashPassword, newTotpSecret, otpauthUri, passwordProblems } from '../..
 import { seedCalendarDefaults, seedDemoCalendar } from '../../modules/calendar/index.ts';
 import { seedDemoCategories } from '../../modules/categories/index.ts';
 import { seedDemoGrids } from '../../modules/grids/index.ts';
+import { seedDemoRouting } from '../../modules/routing/index.ts';
 import {
   DEMO_ACCOUNTS,
   DEMO_HQ_COMMANDERS,
@@ -26,6 +27,10 @@ export interface SeedOutcome {
   /** Lines for the terminal: accounts and, for a bootstrap, the TOTP provisioning URIs (shown once). */
   notes: string[];
 }
+
+const fail = (message: string): never => {
+  throw new Error(message);
+};
 
 const SYSTEM = (tenantId: string) => ({ tenantId, userId: null, username: 'system', ip: null, requestId: null });
 
@@ -119,7 +124,15 @@ export async function seedDemo(deps: Deps): Promise<string> {
       parentId: u.parent ? id(u.parent) : null,
     }));
     await seedDemoCalendar(tx, tenantId, now);
-    await seedDemoCategories(tx, tenantId, new Map(units.map((u) => [u.name, u.id])), now);
+    const unitIdByName = new Map(units.map((u) => [u.name, u.id]));
+    const categoryIds = await seedDemoCategories(tx, tenantId, unitIdByName, now);
+    const must = (m: Map<string, string>, k: string) => m.get(k) ?? fail(`demo seed: ${k} missing`);
+    await seedDemoRouting(
+      tx,
+      tenantId,
+      { unit: (n) => must(unitIdByName, n), category: (c) => must(categoryIds, c), user: (u) => userIds.get(u) },
+      now,
+    );
     await seedDemoGrids(tx, tenantId, units, now);
     await recordAudit(tx, clock, SYSTEM(tenantId), {
       action: 'seed.demo',

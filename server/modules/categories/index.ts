@@ -1,1 +1,3 @@
+export { registerCategoriesRoutes } from './categories.routes.ts';
 export { seedDemoCategories } from './categories.seed.ts';
+export { categoryByCode } from './categories.service.ts';

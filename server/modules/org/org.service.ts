@@ -15,15 +15,7 @@ import {
 } from '../auth/index.ts';
 import { canSeeUnit, canSeeUser, scopePaths } from './org.policy.ts';
 import * as repo from './org.repo.ts';
-
-const toUnit = (u: repo.UnitRow): TOrgUnit => ({
-  id: u.id,
-  parentId: u.parentId,
-  type: u.type as TOrgUnit['type'],
-  code: u.code,
-  name: u.name,
-  isDemo: u.isDemo,
-});
+import { toUnit } from './units.service.ts';
 
 const toUser = (r: { user: repo.UserRow; unitName: string | null }): TUser => ({
   id: r.user.id,

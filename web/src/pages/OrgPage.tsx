@@ -1,23 +1,67 @@
-/** /org: the organisation tree (GET /api/v1/org/units) and the selected unit's details. */
-import { ApartmentOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
-import { Button, Card, Col, Descriptions, Empty, Input, Row, Tag, Tree, type TreeDataNode, Typography } from 'antd';
+/**
+ * /org: the organisation tree (GET /api/v1/org/units) with the selected unit's details; for org.write,
+ * create/edit/move/delete and the HQ settings; and a 导入/导出 tab for units and people (Excel).
+ */
+import {
+  ApartmentOutlined,
+  DeleteOutlined,
+  DragOutlined,
+  EditOutlined,
+  FileExcelOutlined,
+  PlusOutlined,
+  ReloadOutlined,
+  SearchOutlined,
+} from '@ant-design/icons';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import {
+  App,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Input,
+  Popconfirm,
+  Row,
+  Segmented,
+  Space,
+  Tabs,
+  Tag,
+  Tree,
+  type TreeDataNode,
+  Typography,
+} from 'antd';
 import { type Key, useMemo, useState } from 'react';
-import { type TOrgUnit, type TUnitType, UNIT_TYPE_LABELS, UNIT_TYPES } from '../../../common/org.ts';
+import { useSearchParams } from 'react-router-dom';
+import { type TImportKind, type TOrgUnit, type TUnitType, UNIT_TYPE_LABELS, UNIT_TYPES } from '../../../common/org.ts';
+import { api } from '../api.ts';
+import { errorMessage } from '../components/ErrorAlert.tsx';
+import { HqPanel } from '../components/org/HqPanel.tsx';
+import { ImportPanel } from '../components/org/ImportPanel.tsx';
+import { MoveUnitModal, UnitFormModal, type UnitFormMode } from '../components/org/UnitModals.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { LoadError, PageLoading } from '../components/QueryState.tsx';
 import { UnitTypeTag } from '../components/UnitTypeTag.tsx';
 import { buildUnitTree, flattenTree, matchWithAncestors, type UnitNode } from '../orgTree.ts';
-import { useUnits } from '../queries.ts';
+import { UNITS_KEY, useUnits } from '../queries.ts';
+import { useSession } from '../session.tsx';
 
 export function OrgPage() {
   const units = useUnits();
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const { can } = useSession();
+  const [params, setParams] = useSearchParams();
+  const [selectedId, setSelectedId] = useState<string | null>(params.get('unit'));
+  const [form, setForm] = useState<UnitFormMode | null>(null);
+  const [moving, setMoving] = useState<TOrgUnit | null>(null);
+  const tab = params.get('tab') === 'excel' ? 'excel' : 'tree';
+  const canWrite = can('org.write');
 
   if (units.isPending) return <PageLoading rows={12} />;
   if (units.isError) return <LoadError error={units.error} onRetry={() => units.refetch()} />;
 
   const items = units.data;
   const selected = items.find((u) => u.id === selectedId) ?? null;
+  const select = (id: string | null) => setSelectedId(id);
 
   return (
     <div className="gc-page">
@@ -25,20 +69,103 @@ export function OrgPage() {
         title="组织机构"
         description={<TypeSummary units={items} />}
         extra={
-          <Button icon={<ReloadOutlined />} onClick={() => units.refetch()} loading={units.isFetching}>
-            刷新
-          </Button>
+          <Space>
+            <Button icon={<ReloadOutlined />} onClick={() => units.refetch()} loading={units.isFetching}>
+              刷新
+            </Button>
+            {canWrite && (
+              <Button
+                type="primary"
+                icon={<PlusOutlined />}
+                onClick={() => setForm({ kind: 'create', parentId: selected?.id ?? null })}
+              >
+                新建单位
+              </Button>
+            )}
+          </Space>
         }
       />
-      <Row gutter={[16, 16]}>
-        <Col xs={24} lg={11} xxl={9}>
-          <UnitTreeCard units={items} selectedId={selectedId} onSelect={setSelectedId} />
-        </Col>
-        <Col xs={24} lg={13} xxl={15}>
-          <UnitDetails unit={selected} units={items} onSelect={setSelectedId} />
-        </Col>
-      </Row>
+      <Tabs
+        activeKey={tab}
+        onChange={(k) => {
+          const next = new URLSearchParams(params);
+          if (k === 'excel') next.set('tab', 'excel');
+          else next.delete('tab');
+          setParams(next, { replace: true });
+        }}
+        items={[
+          {
+            key: 'tree',
+            label: (
+              <span>
+                <ApartmentOutlined /> 机构树
+              </span>
+            ),
+            children: (
+              <Row gutter={[16, 16]}>
+                <Col xs={24} lg={11} xxl={9}>
+                  <UnitTreeCard units={items} selectedId={selectedId} onSelect={select} />
+                </Col>
+                <Col xs={24} lg={13} xxl={15}>
+                  <UnitDetails
+                    unit={selected}
+                    units={items}
+                    onSelect={select}
+                    canWrite={canWrite}
+                    onCreateChild={(u) => setForm({ kind: 'create', parentId: u.id })}
+                    onEdit={(u) => setForm({ kind: 'edit', unit: u })}
+                    onMove={setMoving}
+                  />
+                  {selected?.type === 'hq' && <HqPanel hq={selected} units={items} canWrite={canWrite} />}
+                </Col>
+              </Row>
+            ),
+          },
+          {
+            key: 'excel',
+            label: (
+              <span>
+                <FileExcelOutlined /> 导入/导出
+              </span>
+            ),
+            children: <ExcelTab />,
+          },
+        ]}
+      />
+      {canWrite && (
+        <>
+          <UnitFormModal mode={form} units={items} onClose={() => setForm(null)} onSaved={(u) => select(u.id)} />
+          <MoveUnitModal unit={moving} units={items} onClose={() => setMoving(null)} />
+        </>
+      )}
     </div>
+  );
+}
+
+function ExcelTab() {
+  const { can } = useSession();
+  const queryClient = useQueryClient();
+  const kinds: { value: TImportKind; label: string }[] = [
+    { value: 'units', label: '单位' },
+    ...(can('users.read') ? [{ value: 'people' as const, label: '人员' }] : []),
+  ];
+  const [kind, setKind] = useState<TImportKind>('units');
+  return (
+    <Card variant="borderless">
+      {kinds.length > 1 && (
+        <Segmented<TImportKind> value={kind} onChange={setKind} options={kinds} style={{ marginBottom: 16 }} />
+      )}
+      <ImportPanel
+        key={kind}
+        kind={kind}
+        canImport={can(kind === 'units' ? 'org.write' : 'users.write')}
+        canExport={can(kind === 'units' ? 'org.read' : 'users.read')}
+        onImported={() => {
+          queryClient.invalidateQueries({ queryKey: kind === 'units' ? UNITS_KEY : ['users'] });
+          queryClient.invalidateQueries({ queryKey: ['org'] });
+        }}
+      />
+    </Card>
   );
 }
 
@@ -132,11 +259,31 @@ function UnitDetails({
   unit,
   units,
   onSelect,
+  canWrite,
+  onCreateChild,
+  onEdit,
+  onMove,
 }: {
   unit: TOrgUnit | null;
   units: TOrgUnit[];
-  onSelect: (id: string) => void;
+  onSelect: (id: string | null) => void;
+  canWrite: boolean;
+  onCreateChild: (u: TOrgUnit) => void;
+  onEdit: (u: TOrgUnit) => void;
+  onMove: (u: TOrgUnit) => void;
 }) {
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const remove = useMutation({
+    mutationFn: (u: TOrgUnit) => api.delete<void>(`/api/v1/org/units/${u.id}`),
+    onSuccess: (_v, u) => {
+      message.success(`已删除「${u.name}」`);
+      onSelect(u.parentId);
+      queryClient.invalidateQueries({ queryKey: UNITS_KEY });
+      queryClient.invalidateQueries({ queryKey: ['org'] });
+    },
+    onError: (e) => message.error({ content: errorMessage(e), duration: 8 }),
+  });
   if (!unit) {
     return (
       <Card title="单位详情" variant="borderless">
@@ -156,6 +303,32 @@ function UnitDetails({
         </span>
       }
       variant="borderless"
+      extra={
+        canWrite && (
+          <Space size={4} wrap>
+            <Button size="small" icon={<PlusOutlined />} onClick={() => onCreateChild(unit)}>
+              新建下级
+            </Button>
+            <Button size="small" icon={<EditOutlined />} onClick={() => onEdit(unit)}>
+              编辑
+            </Button>
+            <Button size="small" icon={<DragOutlined />} onClick={() => onMove(unit)}>
+              移动
+            </Button>
+            <Popconfirm
+              title={`删除「${unit.name}」?`}
+              description="只能删除没有下级单位、人员、网格和指挥部关联的单位。"
+              okText="删除"
+              okButtonProps={{ danger: true }}
+              onConfirm={() => remove.mutateAsync(unit).catch(() => undefined)}
+            >
+              <Button size="small" danger icon={<DeleteOutlined />} loading={remove.isPending}>
+                删除
+              </Button>
+            </Popconfirm>
+          </Space>
+        )
+      }
     >
       <Descriptions
         bordered
@@ -182,6 +355,7 @@ function UnitDetails({
             ),
           },
           { key: 'childCount', label: '下级单位数', children: `${children.length} 个` },
+          { key: 'sortOrder', label: '排序号', children: unit.sortOrder },
           {
             key: 'id',
             label: '单位 ID',

@@ -1,5 +1,5 @@
 /** /users: server-side paged user list, with create, enable/disable, roles and unlock by permission. */
-import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, PlusOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   App,
@@ -19,6 +19,8 @@ import { useState } from 'react';
 import type { TUser } from '../../../common/org.ts';
 import { api } from '../api.ts';
 import { errorMessage } from '../components/ErrorAlert.tsx';
+import { downloadXlsx, EXPORT_URL } from '../components/org/orgFiles.ts';
+import { PeopleImportModal } from '../components/org/PeopleImportModal.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { LoadError } from '../components/QueryState.tsx';
 import { RoleTags } from '../components/RoleTags.tsx';
@@ -44,6 +46,8 @@ export function UsersPage() {
   const [pageSize, setPageSize] = useState(20);
   const [q, setQ] = useState('');
   const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const [rolesFor, setRolesFor] = useState<TUser | null>(null);
   const [totpIssued, setTotpIssued] = useState<(SetRolesResult & { totpProvisioningUri: string }) | null>(null);
 
@@ -70,6 +74,16 @@ export function UsersPage() {
   });
 
   const canWrite = can('users.write');
+  const exportPeople = async () => {
+    setExporting(true);
+    try {
+      await downloadXlsx(EXPORT_URL.people, '人员.xlsx');
+    } catch (e) {
+      message.error(errorMessage(e));
+    } finally {
+      setExporting(false);
+    }
+  };
   const canRoles = can('users.roles');
   const canUnlock = can('users.unlock');
   const hasActions = canWrite || canRoles || canUnlock;
@@ -164,11 +178,21 @@ export function UsersPage() {
         title="用户管理"
         description="按数据范围显示您可管理的用户"
         extra={
-          canWrite && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-              新建用户
+          <Space wrap>
+            {canWrite && (
+              <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>
+                导入人员
+              </Button>
+            )}
+            <Button icon={<DownloadOutlined />} onClick={exportPeople} loading={exporting}>
+              导出人员
             </Button>
-          )
+            {canWrite && (
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+                新建用户
+              </Button>
+            )}
+          </Space>
         }
       />
       <Card variant="borderless">
@@ -211,6 +235,7 @@ export function UsersPage() {
         />
       </Card>
       {canWrite && <CreateUserModal open={creating} onClose={() => setCreating(false)} />}
+      {canWrite && <PeopleImportModal open={importing} onClose={() => setImporting(false)} />}
       {canRoles && <SetRolesModal user={rolesFor} onClose={() => setRolesFor(null)} onTotpIssued={setTotpIssued} />}
       <TotpIssuedModal issued={totpIssued} onClose={() => setTotpIssued(null)} />
     </div>
