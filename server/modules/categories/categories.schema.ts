@@ -12,13 +12,10 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { orgUnits, users } from '../../db/schema.core.ts';
-
-const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+import { orgUnits, tz, users } from '../../db/schema.core.ts';
 
 export type TimeLimitUnit = 'emergency_hours' | 'working_hours' | 'working_days';
 export interface TimeLimit {

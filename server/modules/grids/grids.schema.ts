@@ -11,13 +11,10 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { orgUnits, users } from '../../db/schema.core.ts';
-
-const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+import { orgUnits, tz, users } from '../../db/schema.core.ts';
 
 /** A GeoJSON Polygon or MultiPolygon geometry in WGS-84 (lng, lat). */
 export type GeoPolygon =

@@ -1,20 +1,7 @@
 /** Org additions: HQ leadership (指挥长/副指挥长) and the working calendar (工作日历). */
 import { sql } from 'drizzle-orm';
-import {
-  check,
-  date,
-  foreignKey,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uuid,
-} from 'drizzle-orm/pg-core';
-import { orgUnits, users } from '../../db/schema.core.ts';
-
-const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+import { check, date, foreignKey, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { orgUnits, tz, users } from '../../db/schema.core.ts';
 
 export const hqLeaders = pgTable(
   'hq_leaders',

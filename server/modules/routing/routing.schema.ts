@@ -3,11 +3,9 @@
  * responsible unit and person. The most specific matching rule wins; identical keys are refused.
  */
 import { sql } from 'drizzle-orm';
-import { check, foreignKey, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import { orgUnits, users } from '../../db/schema.core.ts';
+import { check, foreignKey, pgTable, primaryKey, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { orgUnits, tz, users } from '../../db/schema.core.ts';
 import { categories } from '../categories/categories.schema.ts';
-
-const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const responsibilityRules = pgTable(
   'responsibility_rules',
