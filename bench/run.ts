@@ -1,30 +1,70 @@
-/** `npm run bench [name…]`: run the benchmarks and write bench/RESULTS.md (one section per benchmark). */
-import { readdirSync, writeFileSync } from 'node:fs';
+/**
+ * `npm run bench [name…]`: run the benchmarks and write bench/RESULTS.md, one section per benchmark.
+ * A partial run (names given) replaces only its own sections and keeps the others, each section
+ * marked with the benchmark it came from and the day it was measured.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 const dir = import.meta.dirname;
-const wanted = process.argv.slice(2);
+const resultsPath = path.join(dir, 'RESULTS.md');
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => wanted.length === 0 || wanted.some((w) => f.startsWith(w)))
   .sort();
+if (files.length === 0) {
+  process.stderr.write(`no benchmark matches ${wanted.join(', ')}\n`);
+  process.exit(2);
+}
 
-const sections: string[] = [];
+const MARK = /^<!-- bench:([a-z0-9-]+) (\d{4}-\d{2}-\d{2}) -->$/;
+
+/** The sections already in RESULTS.md, by benchmark name (text without the marker line). */
+function readSections(): Map<string, { day: string; text: string }> {
+  const out = new Map<string, { day: string; text: string }>();
+  if (!existsSync(resultsPath)) return out;
+  let current: { name: string; day: string; lines: string[] } | null = null;
+  for (const line of readFileSync(resultsPath, 'utf8').split('\n')) {
+    const m = MARK.exec(line);
+    if (m) {
+      if (current) out.set(current.name, { day: current.day, text: current.lines.join('\n').trim() });
+      current = { name: m[1] as string, day: m[2] as string, lines: [] };
+    } else current?.lines.push(line);
+  }
+  if (current) out.set(current.name, { day: current.day, text: current.lines.join('\n').trim() });
+  return out;
+}
+
+const today = new Date().toISOString().slice(0, 10);
+const sections = readSections();
 for (const f of files) {
+  const name = f.replace(/\.bench\.ts$/, '');
   process.stdout.write(`running ${f}…\n`);
   const mod = (await import(path.join(dir, f))) as { run: () => Promise<string> };
   const md = await mod.run();
   process.stdout.write(`${md}\n`);
-  sections.push(md);
+  sections.set(name, { day: today, text: md.trim() });
 }
+// Benchmarks that no longer exist drop out.
+const present = new Set(
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .map((f) => f.replace(/\.bench\.ts$/, '')),
+);
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const body = [...sections.entries()]
+  .filter(([name]) => present.has(name))
+  .sort(([a], [b]) => a.localeCompare(b))
+  .map(([name, s]) => `<!-- bench:${name} ${s.day} -->\n${s.text}\n`)
+  .join('\n');
 const header = [
   '# Benchmark results',
   '',
-  `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}.`,
-  'Regenerate with `npm run bench` (one benchmark: `npm run bench -- startup`).',
+  `Last written ${today} on ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; each section's marker says the day it was measured.`,
+  'Regenerate with `npm run bench` (one benchmark: `npm run bench -- startup`; only its section is replaced).',
   '',
 ].join('\n');
-if (wanted.length === 0) writeFileSync(path.join(dir, 'RESULTS.md'), `${header}\n${sections.join('\n')}`);
-else process.stdout.write('(partial run: RESULTS.md not rewritten)\n');
+writeFileSync(resultsPath, `${header}\n${body}`);
+process.stdout.write(`wrote ${path.relative(process.cwd(), resultsPath)}\n`);

@@ -176,3 +176,11 @@ export type TLocateAnswer = z.infer<typeof ZLocateAnswer>;
 
 export const LOCATE_OUTSIDE_REASON = '不在辖区范围内';
 export const LOCATE_GAP_REASON = '位于辖区内但未划入任何网格';
+
+/** Set the district outline: one Polygon or MultiPolygon in a declared coordinate system. */
+export const ZDistrictBoundaryPut = z.object({
+  name: z.string().trim().min(1).max(64),
+  crs: ZGridCrs,
+  geometry: z.object({ type: z.enum(['Polygon', 'MultiPolygon']), coordinates: z.array(z.unknown()) }),
+});
+export type TDistrictBoundaryPut = z.infer<typeof ZDistrictBoundaryPut>;

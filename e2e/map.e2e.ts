@@ -66,11 +66,14 @@ test('the leader opens the grid map offline, clicks a cell and sees its owners a
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   const panel = page.locator('[data-testid="grid-panel"]');
   await panel.getByText('网格编码').waitFor({ timeout: 15_000 });
-  // The routing explanation (or, if that API is not there, a notice saying so).
-  await panel
-    .locator('[data-testid="explain-result"], [data-testid="explain-unavailable"]')
-    .first()
-    .waitFor({ timeout: 15_000 });
+  // The routing explanation: who answers here for each category group, and by which rule.
+  const explain = panel.locator('[data-testid="explain-result"]');
+  await explain.waitFor({ timeout: 15_000 });
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads
+  const why = await explain.innerText();
+  assert.match(why, /属地责任:李南岗社区/);
+  assert.ok(why.includes('市容环境'), why);
+  assert.match(why, /责任矩阵规则|分类牵头单位|网格属地/);
   // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads
   const text = await panel.innerText();
   assert.match(text, /4101710010010\d\d|410171001001\d{3}/, 'a 李南岗 cell code');

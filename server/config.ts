@@ -52,6 +52,15 @@ const ZEnv = z.object({
   TRUST_PROXY: bool.default(false),
   SENSORS_PORT: z.coerce.number().int().min(0).max(65535).default(9212),
   WEB_DIST: z.string().default('web/dist'),
+  /** Optional raster base map (Tianditu, Amap …): an XYZ template with {z}, {x} and {y}. Unset = offline vector background. */
+  MAP_TILE_URL: z
+    .string()
+    .regex(
+      /^https?:\/\/.*\{z\}.*\{x\}.*\{y\}|^https?:\/\/.*\{z\}.*\{y\}.*\{x\}/,
+      'must be an http(s) URL template containing {z}, {x} and {y}',
+    )
+    .optional(),
+  MAP_TILE_ATTRIBUTION: z.string().max(200).optional(),
 });
 
 export type Config = Omit<z.infer<typeof ZEnv>, 'DEMO'> & { DEMO: boolean; engine: 'pglite' | 'postgres' };

@@ -29,12 +29,12 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  opts: { engine?: Engine; start?: string; webDist?: string } = {},
+  opts: { engine?: Engine; start?: string; webDist?: string; env?: Record<string, string> } = {},
 ): Promise<TestApp> {
   const testDb = await cloneTestDatabase(opts.engine ?? testEngine());
   const clock = new ManualClock(opts.start ?? '2026-04-15T01:00:00Z');
   const deps: Deps = {
-    config: parseConfig({ DEMO: 'on', LOG_LEVEL: 'silent' }),
+    config: parseConfig({ DEMO: 'on', LOG_LEVEL: 'silent', ...opts.env }),
     database: testDb.database,
     clock,
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),

@@ -76,6 +76,27 @@ export const MATRIX: Matrix = {
     access: 'permission:grids.read',
     request: () => ({ method: 'GET', url: '/api/v1/district/boundary' }),
   },
+  'PUT /api/v1/district/boundary': {
+    access: 'permission:grids.write',
+    // Invalid on purpose (two points): exercises access without replacing the demo outline.
+    request: () => ({
+      method: 'PUT',
+      url: '/api/v1/district/boundary',
+      payload: {
+        name: '经开区',
+        crs: 'wgs84',
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [113, 34],
+              [113.1, 34],
+            ],
+          ],
+        },
+      },
+    }),
+  },
 };
 
 const getCell = (code: string) => async (c: Ctx) => ({

@@ -8,6 +8,7 @@ export const gridsAccess = {
   get: can('grids.read'),
   locate: can('grids.read'),
   district: can('grids.read'),
+  setDistrict: can('grids.write'),
   import: can('grids.write'),
   patch: can('grids.write'),
 } as const;

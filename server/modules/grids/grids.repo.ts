@@ -219,3 +219,15 @@ export async function getDistrict(db: Executor, tenantId: string): Promise<Distr
 export async function insertDistrict(db: Executor, row: typeof districtBoundaries.$inferInsert): Promise<void> {
   await db.insert(districtBoundaries).values(row);
 }
+
+export async function updateDistrict(
+  db: Executor,
+  tenantId: string,
+  id: string,
+  patch: Partial<typeof districtBoundaries.$inferInsert>,
+): Promise<void> {
+  await db
+    .update(districtBoundaries)
+    .set(patch)
+    .where(and(eq(districtBoundaries.tenantId, tenantId), eq(districtBoundaries.id, id)));
+}

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   IMPORT_BODY_LIMIT,
+  ZDistrictBoundaryPut,
   ZGridDetail,
   ZGridImportReport,
   ZGridImportRequest,
@@ -119,5 +120,22 @@ export function registerGridsRoutes(root: FastifyInstance, deps: Deps): void {
       },
     },
     async (req) => service.districtBoundary(actorOf(req), deps),
+  );
+
+  app.put(
+    '/api/v1/district/boundary',
+    {
+      config: { access: gridsAccess.setDistrict },
+      bodyLimit: IMPORT_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: '设置辖区边界 Replace the district outline (tenant-wide callers only)',
+        description:
+          'geometry: Polygon or MultiPolygon in crs (wgs84 | gcj02 | bd09), validated like grid cells and stored as WGS-84. Points outside it are answered "outside jurisdiction".',
+        body: ZDistrictBoundaryPut,
+        response: { 200: ZFeatureCollection },
+      },
+    },
+    async (req) => service.setDistrictBoundary(actorOf(req), deps, req.body),
   );
 }

@@ -5,6 +5,7 @@ import {
   GRID_CODE_PATTERN,
   LOCATE_GAP_REASON,
   LOCATE_OUTSIDE_REASON,
+  type TDistrictBoundaryPut,
   type TGridCollection,
   type TGridDetail,
   type TGridFeature,
@@ -494,13 +495,21 @@ export async function locate(
   };
 }
 
-/** The district outline as a FeatureCollection (empty without one; bbox then spans the cells). */
+/** The configured raster base map, if any (the web map falls back to the offline outline without one). */
+function basemapOf(deps: Deps) {
+  const url = deps.config.MAP_TILE_URL;
+  return url ? { tileUrl: url, attribution: deps.config.MAP_TILE_ATTRIBUTION ?? null } : null;
+}
+
+/** The district outline as a FeatureCollection (empty without one; bbox then spans the cells), plus the base map. */
 export async function districtBoundary(actor: Actor, deps: Deps) {
   const d = await repo.getDistrict(deps.database.db, actor.tenantId);
+  const basemap = basemapOf(deps);
   if (d) {
     return {
       type: 'FeatureCollection' as const,
       bbox: [d.minLng, d.minLat, d.maxLng, d.maxLat] as BBox,
+      basemap,
       features: [{ type: 'Feature' as const, id: d.id, properties: { name: d.name }, geometry: d.geometry }],
     };
   }
@@ -516,5 +525,42 @@ export async function districtBoundary(actor: Actor, deps: Deps) {
         ]
       : [...c.bbox];
   }
-  return { type: 'FeatureCollection' as const, ...(box ? { bbox: box } : {}), features: [] };
+  return { type: 'FeatureCollection' as const, ...(box ? { bbox: box } : {}), basemap, features: [] };
+}
+
+/**
+ * Replace the district outline (the edge of jurisdiction and the offline map background). Only a
+ * tenant-wide caller may: a subdistrict cannot redraw the district. Rings are validated like grid
+ * cells and the coordinates converted to WGS-84; the grid index is rebuilt so "outside jurisdiction"
+ * answers follow at once.
+ */
+export async function setDistrictBoundary(actor: Actor, deps: Deps, input: TDistrictBoundaryPut) {
+  if (actor.scope.kind !== 'tenant') throw new AppError('FORBIDDEN', '只有全区范围的用户可以设置辖区边界');
+  const problems = geometryProblems(input.geometry);
+  if (problems.length > 0) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      '辖区边界几何无效',
+      problems.map((p) => ({ field: `body.geometry ${p.where}`, message: p.reason })),
+    );
+  }
+  const geometry = geometryToWgs84(input.geometry as PolygonGeometry, input.crs as Crs);
+  const [minLng, minLat, maxLng, maxLat] = bboxOf(geometry);
+  const now = deps.clock.now();
+  const db = deps.database.db;
+  await db.transaction(async (tx) => {
+    const existing = await repo.getDistrict(tx, actor.tenantId);
+    const id = existing?.id ?? randomUUID();
+    const fields = { name: input.name, geometry, minLng, minLat, maxLng, maxLat, updatedAt: now };
+    if (existing) await repo.updateDistrict(tx, actor.tenantId, id, fields);
+    else await repo.insertDistrict(tx, { tenantId: actor.tenantId, id, createdAt: now, ...fields });
+    await recordAudit(tx, deps.clock, actor, {
+      action: 'district.boundary.set',
+      objectType: 'district_boundary',
+      objectId: id,
+      details: { name: input.name, crs: input.crs, areaM2: Math.round(geometryAreaM2(geometry)), replaced: !!existing },
+    });
+  });
+  invalidateGridIndex(deps, actor.tenantId);
+  return districtBoundary(actor, deps);
 }

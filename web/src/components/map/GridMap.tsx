@@ -45,6 +45,7 @@ export interface GridMapProps {
   focus?: Box | null;
   /** Optional raster base map (e.g. Tianditu/Amap tiles) from configuration; none by default. */
   tileUrl?: string;
+  attribution?: string;
 }
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
@@ -54,7 +55,7 @@ function boxOf(fc: { bbox?: number[] } | null | undefined): Box | null {
   return b && b.length === 4 ? (b as Box) : null;
 }
 
-export function GridMap({ layer, boundary, selectedCode, onPick, focus, tileUrl }: GridMapProps) {
+export function GridMap({ layer, boundary, selectedCode, onPick, focus, tileUrl, attribution }: GridMapProps) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const [ready, setReady] = useState(false);
@@ -70,11 +71,11 @@ export function GridMap({ layer, boundary, selectedCode, onPick, focus, tileUrl 
     if (!container.current) return;
     const map = new MapLibreMap({
       container: container.current,
-      style: baseStyle(tileUrl),
+      style: baseStyle(tileUrl, attribution),
       bounds: (boxOf(layer) ??
         boxOf(boundary as { bbox?: number[] }) ?? [113.69, 34.69, 113.77, 34.75]) as LngLatBoundsLike,
       fitBoundsOptions: { padding: 24 },
-      attributionControl: false,
+      attributionControl: attribution ? { compact: true } : false,
       localIdeographFontFamily: LOCAL_IDEOGRAPH_FONT,
       maxZoom: 19,
       dragRotate: false,

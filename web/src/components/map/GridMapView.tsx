@@ -24,7 +24,12 @@ function featureBox(f: TGridCollection['features'][number]): Box {
   return b;
 }
 
-export function GridMapView({ tileUrl }: { tileUrl?: string } = {}) {
+type TDistrictBoundary = FeatureCollection & {
+  bbox?: number[];
+  basemap?: { tileUrl: string; attribution: string | null } | null;
+};
+
+export function GridMapView() {
   const layer = useQuery({
     queryKey: ['grids', 'layer'],
     queryFn: () => api.get<TGridCollection>('/api/v1/grids'),
@@ -32,7 +37,7 @@ export function GridMapView({ tileUrl }: { tileUrl?: string } = {}) {
   });
   const boundary = useQuery({
     queryKey: ['district', 'boundary'],
-    queryFn: () => api.get<FeatureCollection & { bbox?: number[] }>('/api/v1/district/boundary'),
+    queryFn: () => api.get<TDistrictBoundary>('/api/v1/district/boundary'),
     staleTime: 300_000,
   });
   const [pick, setPick] = useState<{ code: string; point: { lng: number; lat: number } | null } | null>(null);
@@ -53,7 +58,8 @@ export function GridMapView({ tileUrl }: { tileUrl?: string } = {}) {
     return out;
   }, [search, layer.data]);
 
-  if (layer.isPending) return <PageLoading rows={10} />;
+  // The outline carries the configured base map, so the map waits for it (it is small).
+  if (layer.isPending || boundary.isPending) return <PageLoading rows={10} />;
   if (layer.isError) return <LoadError error={layer.error} onRetry={() => layer.refetch()} />;
   const data = layer.data;
   const selected = pick ? byCode.get(pick.code) : undefined;
@@ -100,7 +106,8 @@ export function GridMapView({ tileUrl }: { tileUrl?: string } = {}) {
           selectedCode={pick?.code ?? null}
           onPick={(p: MapPick | null) => setPick(p ? { code: p.code, point: { lng: p.lng, lat: p.lat } } : null)}
           focus={focus}
-          tileUrl={tileUrl}
+          tileUrl={boundary.data?.basemap?.tileUrl}
+          attribution={boundary.data?.basemap?.attribution ?? undefined}
         />
         {data.features.length === 0 && (
           <div className="gc-map-empty">

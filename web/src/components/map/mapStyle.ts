@@ -61,17 +61,23 @@ export const LOCAL_IDEOGRAPH_FONT =
   '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif';
 
 /**
- * The base style. `tileUrl` is the hook for a raster base map (Tianditu, Amap …) supplied by
- * configuration later; nothing external is fetched unless it is given.
+ * The base style. `tileUrl` is a raster base map (Tianditu, Amap …) from the server's MAP_TILE_URL;
+ * nothing external is fetched unless it is configured.
  */
-export function baseStyle(tileUrl?: string): StyleSpecification {
+export function baseStyle(tileUrl?: string, attribution?: string): StyleSpecification {
   const style: StyleSpecification = {
     version: 8,
     sources: {},
     layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#e9edf2' } }],
   };
   if (tileUrl) {
-    style.sources.basemap = { type: 'raster', tiles: [tileUrl], tileSize: 256, maxzoom: 18 };
+    style.sources.basemap = {
+      type: 'raster',
+      tiles: [tileUrl],
+      tileSize: 256,
+      maxzoom: 18,
+      ...(attribution ? { attribution } : {}),
+    };
     style.layers.push({ id: 'basemap', type: 'raster', source: 'basemap', paint: { 'raster-opacity': 0.9 } });
   }
   return style;
