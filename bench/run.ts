@@ -3,6 +3,7 @@
  * A partial run (names given) replaces only its own sections and keeps the others, each section
  * marked with the benchmark it came from and the day it was measured.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -67,4 +68,12 @@ const header = [
   '',
 ].join('\n');
 writeFileSync(resultsPath, `${header}\n${body}`);
+// Biome formats Markdown tables too; format here so `npm run lint` stays clean after a run.
+spawnSync(
+  process.execPath,
+  [path.join(dir, '../node_modules/@biomejs/biome/bin/biome'), 'format', '--write', resultsPath],
+  {
+    stdio: 'ignore',
+  },
+);
 process.stdout.write(`wrote ${path.relative(process.cwd(), resultsPath)}\n`);
