@@ -15,5 +15,5 @@ export {
   SESSION_IDLE_MS,
   scopeFor,
 } from './auth.service.ts';
-export { hashPassword, passwordProblems, verifyPassword } from './password.ts';
+export { hashGeneratedPassword, hashPassword, passwordProblems, verifyPassword } from './password.ts';
 export { matchTotp, newTotpSecret, otpauthUri, totpNow } from './totp.ts';

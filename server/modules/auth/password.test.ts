@@ -38,3 +38,13 @@ test('argon2id hashes verify only the right password', async () => {
   assert.equal(await verifyPassword(h, 'Wrong#Pass1'), false);
   assert.equal(await verifyPassword('not-a-hash', 'x'), false);
 });
+
+test('a generated initial password: fast salted hash, verified, salted per account, wrong ones refused', async () => {
+  const { hashGeneratedPassword, verifyPassword } = await import('./password.ts');
+  const a = hashGeneratedPassword('Kp7#mQ2x!Rt9Zw');
+  const b = hashGeneratedPassword('Kp7#mQ2x!Rt9Zw');
+  assert.notEqual(a, b, 'salted');
+  assert.equal(await verifyPassword(a, 'Kp7#mQ2x!Rt9Zw'), true);
+  assert.equal(await verifyPassword(a, 'Kp7#mQ2x!Rt9Zv'), false);
+  assert.equal(await verifyPassword('$gc-sha256$broken', 'x'), false);
+});
