@@ -50,6 +50,14 @@ export const PERMISSIONS = [
   'routing.write',
   'calendar.read',
   'calendar.write',
+  'cases.read',
+  'cases.report',
+  'cases.work',
+  'cases.export',
+  'media.upload',
+  'inspections.read',
+  'inspections.write',
+  'notifications.manage',
 ] as const;
 export const ZPermission = z.enum(PERMISSIONS);
 export type TPermission = z.infer<typeof ZPermission>;
@@ -65,14 +73,18 @@ const READ_STRUCTURE: readonly TPermission[] = [
   'calendar.read',
 ];
 
+// Working on cases: which transition a role may take, and on which cases, is data in cases.states.ts;
+// 'cases.work' only opens the door to that check.
+const CASE_WORK: readonly TPermission[] = ['cases.read', 'cases.report', 'cases.work', 'media.upload'];
+
 export const ROLE_PERMISSIONS: Record<TRole, readonly TPermission[]> = {
-  leader: [...READ_STRUCTURE, 'users.read'],
-  commander: [...READ_STRUCTURE, 'users.read'],
-  unit_head: [...READ_STRUCTURE, 'users.read'],
-  unit_staff: [...READ_STRUCTURE],
-  field_worker: [...READ_STRUCTURE],
-  inspector: [...READ_STRUCTURE],
-  auditor: [...READ_STRUCTURE, 'users.read', 'audit.read'],
+  leader: [...READ_STRUCTURE, 'users.read', ...CASE_WORK, 'cases.export', 'inspections.read'],
+  commander: [...READ_STRUCTURE, 'users.read', ...CASE_WORK, 'cases.export', 'inspections.read', 'inspections.write'],
+  unit_head: [...READ_STRUCTURE, 'users.read', ...CASE_WORK, 'cases.export', 'inspections.read', 'inspections.write'],
+  unit_staff: [...READ_STRUCTURE, ...CASE_WORK, 'inspections.read', 'inspections.write'],
+  field_worker: [...READ_STRUCTURE, ...CASE_WORK, 'inspections.read'],
+  inspector: [...READ_STRUCTURE, ...CASE_WORK, 'cases.export', 'inspections.read', 'inspections.write'],
+  auditor: [...READ_STRUCTURE, 'users.read', 'audit.read', 'cases.read', 'cases.export', 'inspections.read'],
   sys_admin: [
     ...READ_STRUCTURE,
     'org.write',
@@ -83,6 +95,7 @@ export const ROLE_PERMISSIONS: Record<TRole, readonly TPermission[]> = {
     'categories.write',
     'routing.write',
     'calendar.write',
+    'notifications.manage',
   ],
   sec_admin: ['org.read', 'users.read', 'users.roles', 'users.unlock'],
   audit_admin: ['audit.read', 'audit.verify'],
@@ -119,12 +132,38 @@ export interface MenuEntry {
 }
 export const MENU: readonly MenuEntry[] = [
   { key: 'home', path: '/', label: '首页', labelEn: 'Home' },
+  { key: 'report', path: '/report', label: '上报问题', labelEn: 'Report a problem', permission: 'cases.report' },
+  { key: 'tasks', path: '/tasks', label: '我的任务', labelEn: 'My tasks', permission: 'cases.work' },
+  { key: 'dispatch', path: '/dispatch', label: '派遣队列', labelEn: 'Dispatch queue', permission: 'cases.work' },
+  { key: 'cases', path: '/cases', label: '案件台账', labelEn: 'Case ledger', permission: 'cases.read' },
+  {
+    key: 'orders',
+    path: '/orders',
+    label: '责令改正',
+    labelEn: 'Rectification orders',
+    permission: 'inspections.read',
+  },
+  {
+    key: 'operations',
+    path: '/operations',
+    label: '整治行动',
+    labelEn: 'Field operations',
+    permission: 'inspections.read',
+  },
+  { key: 'inbox', path: '/inbox', label: '消息', labelEn: 'Inbox' },
   { key: 'map', path: '/map', label: '网格地图', labelEn: 'Grid map', permission: 'grids.read' },
   { key: 'org', path: '/org', label: '组织机构', labelEn: 'Organisation', permission: 'org.read' },
   { key: 'categories', path: '/categories', label: '问题分类', labelEn: 'Categories', permission: 'categories.read' },
   { key: 'routing', path: '/routing', label: '责任矩阵', labelEn: 'Responsibility', permission: 'routing.read' },
   { key: 'calendar', path: '/calendar', label: '工作日历', labelEn: 'Calendar', permission: 'calendar.read' },
   { key: 'users', path: '/users', label: '用户管理', labelEn: 'Users', permission: 'users.read' },
+  {
+    key: 'channels',
+    path: '/channels',
+    label: '通知渠道',
+    labelEn: 'Notification channels',
+    permission: 'notifications.manage',
+  },
   { key: 'tokens', path: '/tokens', label: '接口令牌', labelEn: 'API tokens', permission: 'tokens.manage' },
   { key: 'audit', path: '/audit', label: '审计日志', labelEn: 'Audit log', permission: 'audit.read' },
   { key: 'account', path: '/account', label: '账户安全', labelEn: 'My account' },
