@@ -61,6 +61,16 @@ const ZEnv = z.object({
     )
     .optional(),
   MAP_TILE_ATTRIBUTION: z.string().max(200).optional(),
+  /** Intake suggests open cases of the same category this close (metres) and this recent (hours). */
+  CASE_DUPLICATE_RADIUS_M: z.coerce.number().int().min(1).max(5000).default(50),
+  CASE_DUPLICATE_WINDOW_H: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
+  /** A case where the same category was closed within this many days is a 反弹 (recurrence). */
+  CASE_RECURRENCE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 });
 
 export type Config = Omit<z.infer<typeof ZEnv>, 'DEMO'> & { DEMO: boolean; engine: 'pglite' | 'postgres' };

@@ -15,6 +15,8 @@ import { registerCoreJobs } from './jobs/core.jobs.ts';
 import { Worker } from './jobs/worker.ts';
 import { systemClock } from './lib/clock.ts';
 import { createLogger } from './log.ts';
+import { registerCaseJobs } from './modules/cases/index.ts';
+import { registerNotificationJobs } from './modules/notifications/index.ts';
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -33,6 +35,8 @@ async function main(): Promise<void> {
   if (config.ROLES.includes('worker')) {
     worker = new Worker(deps);
     await registerCoreJobs(worker, deps);
+    await registerNotificationJobs(worker, deps);
+    await registerCaseJobs(worker, deps);
     worker.start();
   }
   if (config.ROLES.includes('sensors')) {

@@ -12,8 +12,12 @@ import type { Deps } from '../deps.ts';
 import { registerAuditRoutes } from '../modules/audit/index.ts';
 import { registerAuthRoutes } from '../modules/auth/index.ts';
 import { registerCalendarRoutes } from '../modules/calendar/index.ts';
+import { registerCasesRoutes } from '../modules/cases/index.ts';
 import { registerCategoriesRoutes } from '../modules/categories/index.ts';
 import { registerGridsRoutes } from '../modules/grids/index.ts';
+import { registerInspectionsRoutes } from '../modules/inspections/index.ts';
+import { registerMediaRoutes } from '../modules/media/index.ts';
+import { registerNotificationsRoutes } from '../modules/notifications/index.ts';
 import { registerOrgRoutes } from '../modules/org/index.ts';
 import { registerRoutingRoutes } from '../modules/routing/index.ts';
 import { type Access, defaultAccessFor, PUBLIC } from './access.ts';
@@ -97,6 +101,10 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
     registerCategoriesRoutes(api, deps);
     registerGridsRoutes(api, deps);
     registerRoutingRoutes(api, deps);
+    registerMediaRoutes(api, deps);
+    registerNotificationsRoutes(api, deps);
+    registerCasesRoutes(api, deps);
+    registerInspectionsRoutes(api, deps);
   });
 
   const webDist = opts.webDist ? path.resolve(opts.webDist) : null;

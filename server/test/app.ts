@@ -1,4 +1,7 @@
 /** An app on a cloned test database with a manual clock, plus helpers to log in as the demo accounts. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import type { TSessionInfo } from '../../common/auth.ts';
@@ -33,8 +36,15 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const testDb = await cloneTestDatabase(opts.engine ?? testEngine());
   const clock = new ManualClock(opts.start ?? '2026-04-15T01:00:00Z');
+  // Files (photos …) go to a directory of this test app's own, removed on close, unless one is given.
+  const ownDataDir = opts.env?.DATA_DIR ? null : mkdtempSync(path.join(os.tmpdir(), 'gc-test-data-'));
   const deps: Deps = {
-    config: parseConfig({ DEMO: 'on', LOG_LEVEL: 'silent', ...opts.env }),
+    config: parseConfig({
+      DEMO: 'on',
+      LOG_LEVEL: 'silent',
+      ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),
+      ...opts.env,
+    }),
     database: testDb.database,
     clock,
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
@@ -74,6 +84,7 @@ export async function createTestApp(
     close: async () => {
       await app.close();
       await testDb.drop();
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
     },
   };
 }

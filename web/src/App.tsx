@@ -16,18 +16,31 @@ import { I18nProvider, type Lang, readStoredLang, useI18n } from './i18n.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { CalendarPage } from './pages/CalendarPage.tsx';
+import { CaseDetailPage } from './pages/CaseDetailPage.tsx';
+import { CasesPage } from './pages/CasesPage.tsx';
 import { CategoriesPage } from './pages/CategoriesPage.tsx';
+import { ChannelsPage } from './pages/ChannelsPage.tsx';
+import { DispatchPage } from './pages/DispatchPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
+import { InboxPage } from './pages/InboxPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { MapPage } from './pages/MapPage.tsx';
+import { OperationsPage } from './pages/OperationsPage.tsx';
+import { OrdersPage } from './pages/OrdersPage.tsx';
 import { OrgPage } from './pages/OrgPage.tsx';
+import { ReportPage } from './pages/ReportPage.tsx';
 import { RoutingPage } from './pages/RoutingPage.tsx';
+import { TasksPage } from './pages/TasksPage.tsx';
 import { TokensPage } from './pages/TokensPage.tsx';
 import { UsersPage } from './pages/UsersPage.tsx';
 import { useSession } from './session.tsx';
 
 const PAGES: Record<string, ComponentType> = {
   home: HomePage,
+  report: ReportPage,
+  tasks: TasksPage,
+  dispatch: DispatchPage,
+  cases: CasesPage,
   map: MapPage,
   org: OrgPage,
   categories: CategoriesPage,
@@ -37,6 +50,10 @@ const PAGES: Record<string, ComponentType> = {
   audit: AuditPage,
   calendar: CalendarPage,
   account: AccountPage,
+  inbox: InboxPage,
+  channels: ChannelsPage,
+  orders: OrdersPage,
+  operations: OperationsPage,
 };
 
 const queryClient = new QueryClient({
@@ -58,11 +75,11 @@ function applyLang(lang: Lang): void {
 }
 applyLang(readStoredLang());
 
-/** A MENU entry's page, or 403 when the user lacks the entry's permission. */
-function Guarded({ menuKey }: { menuKey: string }) {
+/** A MENU entry's page (or another page under the same permission), or 403 when the user lacks it. */
+function Guarded({ menuKey, page }: { menuKey: string; page?: ComponentType }) {
   const { can } = useSession();
   const entry = MENU.find((m) => m.key === menuKey);
-  const Page = PAGES[menuKey];
+  const Page = page ?? PAGES[menuKey];
   if (!entry || !Page) return <NotFound />;
   if (entry.permission && !can(entry.permission)) return <Forbidden />;
   return <Page />;
@@ -101,6 +118,7 @@ function Shell() {
                 {MENU.map((m) => (
                   <Route key={m.key} path={m.path} element={<Guarded menuKey={m.key} />} />
                 ))}
+                <Route path="/cases/:id" element={<Guarded menuKey="cases" page={CaseDetailPage} />} />
                 <Route path="*" element={<NotFound />} />
               </Route>
             </Routes>

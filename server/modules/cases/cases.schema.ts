@@ -64,8 +64,11 @@ export const cases = pgTable(
     dispatchDue: tz('dispatch_due'),
     handleDue: tz('handle_due'),
     verifyDue: tz('verify_due'),
-    /** The deadline of the current stage (null when none runs) and how it stands. */
+    /** The stage whose clock runs now (register | dispatch | handle | verify | none), its deadline, when it turns "due soon", and how it stands. */
+    stage: text('stage').notNull().default('none'),
+    stageStartedAt: tz('stage_started_at'),
     dueAt: tz('due_at'),
+    dueSoonAt: tz('due_soon_at'),
     dueState: text('due_state').notNull().default('none'),
     overdueCount: integer('overdue_count').notNull().default(0),
     returnedCount: integer('returned_count').notNull().default(0),
@@ -123,6 +126,7 @@ export const cases = pgTable(
       name: 'cases_reporter_fk',
     }),
     check('cases_status_ck', sql.raw(`status in (${CASE_STATUSES_SQL})`)),
+    check('cases_stage_ck', sql`${t.stage} in ('none','register','dispatch','handle','verify')`),
     check('cases_due_state_ck', sql`${t.dueState} in ('none','ok','due_soon','overdue')`),
     check('cases_severity_ck', sql`${t.severity} in ('normal','major','urgent')`),
   ],

@@ -183,3 +183,8 @@ export async function setCategoryRule(actor: Actor, deps: Deps, id: string, rule
   });
   return (await listCategories(actor, deps)).find((c) => c.id === id) as TCategory;
 }
+
+/** The rule a case was registered under: a category's version as it was stored. */
+export async function categoryRuleVersion(db: Executor, tenantId: string, categoryId: string, version: number) {
+  return repo.getVersion(db, tenantId, categoryId, version);
+}

@@ -1,3 +1,3 @@
 export { registerCategoriesRoutes } from './categories.routes.ts';
 export { seedDemoCategories } from './categories.seed.ts';
-export { categoryByCode } from './categories.service.ts';
+export { categoryByCode, categoryRuleVersion } from './categories.service.ts';

@@ -1,3 +1,3 @@
 export { registerRoutingRoutes } from './routing.routes.ts';
 export { seedDemoRouting } from './routing.seed.ts';
-export { explain } from './routing.service.ts';
+export { explain, pointGridRuleAt } from './routing.service.ts';

@@ -7,6 +7,7 @@ import {
   type TRule,
   type TRuleInput,
 } from '../../../common/routing.ts';
+import type { Tx } from '../../db/client.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -265,4 +266,49 @@ export async function explain(actor: Actor, deps: Deps, q: TExplainQuery): Promi
     })
     .filter((g) => g !== null);
   return { ...out, responsible: d.responsible, considered: d.considered, groups };
+}
+
+/**
+ * Make a grid-level rule for one category point at a unit, inside the caller's transaction: used
+ * when the HQ settles a dispute (推诿扯皮) so that the next case at that grid routes right. An
+ * existing rule with the same key is repointed rather than duplicated (it would tie).
+ */
+export async function pointGridRuleAt(
+  tx: Tx,
+  deps: Deps,
+  actor: Actor,
+  input: { categoryId: string; gridId: string; unitId: string; userId: string | null; note: string },
+): Promise<{ ruleId: string; created: boolean }> {
+  const key: TRuleInput = {
+    categoryId: input.categoryId,
+    industry: null,
+    areaKind: 'grid',
+    areaId: input.gridId,
+    level: null,
+    unitId: input.unitId,
+    userId: input.userId,
+    note: input.note,
+  };
+  const candidate: MatrixRule = { id: '', ...key };
+  const twin = (await repo.listRules(tx, actor.tenantId)).find((r) => sameKey(asMatrixRule(r.rule), candidate));
+  const now = deps.clock.now();
+  const id = twin?.rule.id ?? randomUUID();
+  if (twin)
+    await repo.updateRule(tx, actor.tenantId, id, {
+      unitId: input.unitId,
+      userId: input.userId,
+      note: input.note,
+      updatedAt: now,
+    });
+  else
+    await repo.insertRules(tx, [
+      { tenantId: actor.tenantId, id, ...key, createdBy: actor.userId, createdAt: now, updatedAt: now },
+    ]);
+  await recordAudit(tx, deps.clock, actor, {
+    action: twin ? 'routing.rule.update' : 'routing.rule.create',
+    objectType: 'responsibility_rule',
+    objectId: id,
+    details: { ...key, reason: 'dispute' },
+  });
+  return { ruleId: id, created: !twin };
 }

@@ -18,6 +18,7 @@ import { type MenuEntry, menuFor } from '../../../common/roles.ts';
 import { useI18n } from '../i18n.tsx';
 import { useLogout, useSession } from '../session.tsx';
 import { BrandMark } from './BrandMark.tsx';
+import { InboxBadge } from './InboxBadge.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 
 const ICONS: Record<string, ReactNode> = {
@@ -91,6 +92,7 @@ export function AppLayout() {
             </Typography.Text>
           </div>
           <Space size={16} className="gc-header-right">
+            <InboxBadge />
             <span className="gc-header-lang">
               <LanguageSwitch />
             </span>

@@ -1,0 +1,77 @@
+/**
+ * Idempotency-Key for case intake (draft-ietf-httpapi-idempotency-key-header): the same key with the
+ * same body answers the original response; with a different body 422; while the first request is
+ * still in flight 409. The key is claimed in its own short transaction, then completed in the same
+ * transaction as the case, so an acknowledged case always has its stored response. A claim whose
+ * process died is abandoned after IN_FLIGHT_LEASE_MS and may be taken over.
+ */
+import { createHash } from 'node:crypto';
+import type { Deps } from '../../deps.ts';
+import { canonicalJson } from '../../lib/canonical-json.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { Actor } from '../auth/index.ts';
+import * as repo from './cases.repo.ts';
+
+export const IN_FLIGHT_LEASE_MS = 60_000;
+/** Stored responses are kept this long, then purged by housekeeping. */
+export const KEY_RETENTION_MS = 7 * 86_400_000;
+
+export type Replay = { replay: true; status: number; body: unknown } | { replay: false; hash: string };
+
+/** Claim the key, or answer what the first request with it got. */
+export async function claimKey(actor: Actor, deps: Deps, route: string, key: string, body: unknown): Promise<Replay> {
+  const hash = createHash('sha256').update(canonicalJson(body)).digest('hex');
+  const now = deps.clock.now();
+  return deps.database.db.transaction(async (tx) => {
+    const claimed = await repo.claimIdempotency(tx, {
+      tenantId: actor.tenantId,
+      userId: actor.userId,
+      key,
+      route,
+      requestHash: hash,
+      status: 'in_flight',
+      lockedUntil: new Date(now.getTime() + IN_FLIGHT_LEASE_MS),
+      createdAt: now,
+    });
+    if (claimed) return { replay: false as const, hash };
+    const row = await repo.getIdempotency(tx, actor.tenantId, actor.userId, key);
+    if (!row) throw new AppError('CONFLICT', '请求正在处理中,请稍后重试');
+    if (row.requestHash !== hash || row.route !== route) {
+      throw new AppError('UNPROCESSABLE', 'Idempotency-Key 已用于另一个不同的请求', [
+        { field: 'headers.idempotency-key', message: '同一个键只能用于同一个请求体' },
+      ]);
+    }
+    if (row.status === 'done')
+      return { replay: true as const, status: row.responseStatus ?? 200, body: row.responseBody };
+    if (row.lockedUntil && row.lockedUntil > now) {
+      throw new AppError('CONFLICT', '相同 Idempotency-Key 的请求仍在处理中,请稍后重试', [
+        { field: 'headers.idempotency-key', message: '处理中' },
+      ]);
+    }
+    // The first attempt died mid-way (nothing of it committed): this one takes over.
+    await repo.updateIdempotency(tx, actor.tenantId, actor.userId, key, {
+      lockedUntil: new Date(now.getTime() + IN_FLIGHT_LEASE_MS),
+    });
+    return { replay: false as const, hash };
+  });
+}
+
+/** The request failed before anything was stored: free the key so a corrected retry can use it. */
+export async function releaseKey(actor: Actor, deps: Deps, key: string): Promise<void> {
+  await repo.deleteIdempotency(deps.database.db, actor.tenantId, actor.userId, key);
+}
+
+/** Remember the response (called after the case committed; a crash before it leaves a takeable claim). */
+export async function completeKey(actor: Actor, deps: Deps, key: string, status: number, body: unknown): Promise<void> {
+  await repo.updateIdempotency(deps.database.db, actor.tenantId, actor.userId, key, {
+    status: 'done',
+    lockedUntil: null,
+    responseStatus: status,
+    responseBody: JSON.parse(JSON.stringify(body)),
+  });
+}
+
+/** Is this an error after which nothing was stored (a 4xx), so the key may be freed? */
+export function isClientError(e: unknown): boolean {
+  return e instanceof AppError && e.status < 500;
+}
