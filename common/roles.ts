@@ -58,6 +58,8 @@ export const PERMISSIONS = [
   'inspections.read',
   'inspections.write',
   'notifications.manage',
+  'sensors.read',
+  'sensors.write',
 ] as const;
 export const ZPermission = z.enum(PERMISSIONS);
 export type TPermission = z.infer<typeof ZPermission>;
@@ -78,13 +80,39 @@ const READ_STRUCTURE: readonly TPermission[] = [
 const CASE_WORK: readonly TPermission[] = ['cases.read', 'cases.report', 'cases.work', 'media.upload'];
 
 export const ROLE_PERMISSIONS: Record<TRole, readonly TPermission[]> = {
-  leader: [...READ_STRUCTURE, 'users.read', ...CASE_WORK, 'cases.export', 'inspections.read'],
-  commander: [...READ_STRUCTURE, 'users.read', ...CASE_WORK, 'cases.export', 'inspections.read', 'inspections.write'],
-  unit_head: [...READ_STRUCTURE, 'users.read', ...CASE_WORK, 'cases.export', 'inspections.read', 'inspections.write'],
-  unit_staff: [...READ_STRUCTURE, ...CASE_WORK, 'inspections.read', 'inspections.write'],
-  field_worker: [...READ_STRUCTURE, ...CASE_WORK, 'inspections.read'],
-  inspector: [...READ_STRUCTURE, ...CASE_WORK, 'cases.export', 'inspections.read', 'inspections.write'],
-  auditor: [...READ_STRUCTURE, 'users.read', 'audit.read', 'cases.read', 'cases.export', 'inspections.read'],
+  leader: [...READ_STRUCTURE, 'users.read', ...CASE_WORK, 'cases.export', 'inspections.read', 'sensors.read'],
+  commander: [
+    ...READ_STRUCTURE,
+    'users.read',
+    ...CASE_WORK,
+    'cases.export',
+    'inspections.read',
+    'inspections.write',
+    'sensors.read',
+    'sensors.write',
+  ],
+  unit_head: [
+    ...READ_STRUCTURE,
+    'users.read',
+    ...CASE_WORK,
+    'cases.export',
+    'inspections.read',
+    'inspections.write',
+    'sensors.read',
+    'sensors.write',
+  ],
+  unit_staff: [...READ_STRUCTURE, ...CASE_WORK, 'inspections.read', 'inspections.write', 'sensors.read'],
+  field_worker: [...READ_STRUCTURE, ...CASE_WORK, 'inspections.read', 'sensors.read'],
+  inspector: [...READ_STRUCTURE, ...CASE_WORK, 'cases.export', 'inspections.read', 'inspections.write', 'sensors.read'],
+  auditor: [
+    ...READ_STRUCTURE,
+    'users.read',
+    'audit.read',
+    'cases.read',
+    'cases.export',
+    'inspections.read',
+    'sensors.read',
+  ],
   sys_admin: [
     ...READ_STRUCTURE,
     'org.write',
@@ -96,6 +124,8 @@ export const ROLE_PERMISSIONS: Record<TRole, readonly TPermission[]> = {
     'routing.write',
     'calendar.write',
     'notifications.manage',
+    'sensors.read',
+    'sensors.write',
   ],
   sec_admin: ['org.read', 'users.read', 'users.roles', 'users.unlock'],
   audit_admin: ['audit.read', 'audit.verify'],
@@ -150,6 +180,7 @@ export const MENU: readonly MenuEntry[] = [
     labelEn: 'Field operations',
     permission: 'inspections.read',
   },
+  { key: 'sites', path: '/sites', label: '工地扬尘', labelEn: 'Construction dust', permission: 'sensors.read' },
   { key: 'inbox', path: '/inbox', label: '消息', labelEn: 'Inbox' },
   { key: 'map', path: '/map', label: '网格地图', labelEn: 'Grid map', permission: 'grids.read' },
   { key: 'org', path: '/org', label: '组织机构', labelEn: 'Organisation', permission: 'org.read' },

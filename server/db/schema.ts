@@ -11,4 +11,5 @@ export * from '../modules/media/media.schema.ts';
 export * from '../modules/notifications/notifications.schema.ts';
 export * from '../modules/org/org.schema.ts';
 export * from '../modules/routing/routing.schema.ts';
+export * from '../modules/sensors/sensors.schema.ts';
 export * from './schema.core.ts';
