@@ -55,6 +55,17 @@ async function makeCase(unitName: string): Promise<string> {
   return id;
 }
 
+/** A photo row as the media module stores it (the bytes are not needed here). */
+async function makeMedia(): Promise<string> {
+  const id = randomUUID();
+  await db().execute(sql`
+    insert into media (tenant_id, id, source_format, mime, bytes, width, height, sha256, storage_key, thumb_key,
+                       original_bytes, uploaded_at)
+    values (${tenantId}, ${id}, 'jpeg', 'image/jpeg', 1000, 640, 480, ${'0'.repeat(64)}, ${`k/${id}`}, ${`t/${id}`},
+            1000, now())`);
+  return id;
+}
+
 const orderBody = (over: Record<string, unknown> = {}) => ({
   party: {
     name: '四大街张记餐馆',
@@ -320,13 +331,18 @@ describe('follow-up with If-Match', () => {
     assert.equal(stale.json().code, 'PRECONDITION_FAILED');
     assert.equal((await getOrder(unitStaff, o.id)).json().status, 'issued', 'nothing changed');
     const n = await auditCount();
-    const ok = await followUp(unitStaff, o.id, (await getOrder(unitStaff, o.id)).headers.etag as string, body);
+    const photo = await makeMedia();
+    const ok = await followUp(unitStaff, o.id, (await getOrder(unitStaff, o.id)).headers.etag as string, {
+      ...body,
+      photos: [photo],
+    });
     assert.equal(ok.statusCode, 200, ok.body);
     assert.equal(ok.json().status, 'complied');
     assert.equal(ok.json().version, 2);
     assert.equal(ok.headers.etag, '"2"');
     assert.equal(ok.json().followUp.result, 'complied');
     assert.equal(ok.json().followUp.byName, '李南岗社区工作人员(演示)');
+    assert.deepEqual(ok.json().followUp.photos, [photo]);
     assert.equal(await auditCount(), n + 1);
     assert.equal((await lastAudit()).action, 'inspections.orders.follow_up');
     // The old version is stale now; and a complied order takes no further follow-up.

@@ -7,7 +7,6 @@ import {
   enforcementRecords,
   fieldOperations,
   gridCells,
-  media,
   numberSequences,
   orgUnits,
   rectificationOrders,
@@ -103,16 +102,6 @@ export async function casesByIds(db: Executor, tenantId: string, ids: string[]):
     .from(cases)
     .leftJoin(orgUnits, and(eq(orgUnits.tenantId, cases.tenantId), eq(orgUnits.id, cases.unitId)))
     .where(and(eq(cases.tenantId, tenantId), inArray(cases.id, ids)));
-}
-
-/** Which of the ids are media rows of the tenant. */
-export async function existingMediaIds(db: Executor, tenantId: string, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db
-    .select({ id: media.id })
-    .from(media)
-    .where(and(eq(media.tenantId, tenantId), inArray(media.id, ids)));
-  return new Set(rows.map((r) => r.id));
 }
 
 export async function userNames(db: Executor, tenantId: string, ids: string[]): Promise<Map<string, string>> {

@@ -29,6 +29,7 @@ import { AppError, notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Actor } from '../auth/index.ts';
 import { loadWorkCalendar } from '../calendar/index.ts';
+import { mediaByIds } from '../media/index.ts';
 import { cn, type NoticeModel, renderNoticeDocx } from './inspections.docx.ts';
 import { canSeeCase, canSeeUnit, canUseCell, scopePaths } from './inspections.policy.ts';
 import * as repo from './inspections.repo.ts';
@@ -113,7 +114,7 @@ async function visibleCases(actor: Actor, deps: Deps, ids: string[]): Promise<re
 
 async function photosExist(actor: Actor, deps: Deps, ids: string[] | undefined, field: string): Promise<string[]> {
   const unique = [...new Set(ids ?? [])];
-  const have = await repo.existingMediaIds(deps.database.db, actor.tenantId, unique);
+  const have = new Set((await mediaByIds(deps.database.db, actor.tenantId, unique)).map((m) => m.id));
   const issues = unique
     .filter((id) => !have.has(id))
     .map((id) => ({ field: `${field}.${(ids ?? []).indexOf(id)}`, message: `照片 ${id} 不存在` }));

@@ -20,13 +20,14 @@ import {
   Descriptions,
   type DescriptionsProps,
   Empty,
+  Grid,
   List,
   Row,
   Space,
   Tag,
   Typography,
 } from 'antd';
-import { lazy, type ReactNode, Suspense, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import {
   CASE_STAGE_LABELS,
@@ -160,6 +161,13 @@ export function CaseDetailPage() {
   const q = useCaseDetail(id);
   const now = useNow();
   const [dialog, setDialog] = useState<Dialog | null>(null);
+  const screens = Grid.useBreakpoint();
+  const phone = screens.md === false;
+  // A case opens at its top (coming from a long form or list, the window may be scrolled).
+  useEffect(() => {
+    if (id) window.scrollTo(0, 0);
+    setDialog(null);
+  }, [id]);
 
   if (q.isPending) return <PageLoading rows={12} />;
   if (q.isError) return <LoadError error={q.error} onRetry={() => q.refetch()} />;
@@ -168,6 +176,12 @@ export function CaseDetailPage() {
   const reason = routingReason(c.routing ?? {});
 
   const items: DescriptionsProps['items'] = [
+    {
+      key: 'desc',
+      label: '问题描述',
+      span: 'filled',
+      children: <span className="gc-event-note">{c.description}</span>,
+    },
     {
       key: 'category',
       label: '问题分类',
@@ -179,12 +193,6 @@ export function CaseDetailPage() {
     },
     { key: 'source', label: '问题来源', children: CASE_SOURCE_LABELS[c.source] ?? c.source },
     { key: 'reportedAt', label: '上报时间', children: formatDateTime(c.reportedAt) },
-    {
-      key: 'desc',
-      label: '问题描述',
-      span: 'filled',
-      children: <span className="gc-event-note">{c.description}</span>,
-    },
     {
       key: 'address',
       label: '位置',
@@ -209,7 +217,7 @@ export function CaseDetailPage() {
           {c.grid.name} <Typography.Text type="secondary">{c.grid.code}</Typography.Text>
         </span>
       ) : (
-        muted('不在网格内')
+        muted(point ? '不在网格内' : '未定位')
       ),
     },
     { key: 'hq', label: '牵头指挥部', children: c.hq?.name ?? muted('未指定') },
@@ -390,6 +398,7 @@ export function CaseDetailPage() {
               <Descriptions
                 size="small"
                 bordered
+                layout={phone ? 'vertical' : 'horizontal'}
                 column={{ xs: 1, sm: 1, md: 2, lg: 2, xl: 2, xxl: 3 }}
                 items={items}
                 styles={{ label: { whiteSpace: 'nowrap', width: 110 } }}

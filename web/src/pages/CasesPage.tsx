@@ -4,7 +4,7 @@
  * and is still there after opening a case and coming back.
  */
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
-import { App, Button, Card, Checkbox, Col, DatePicker, Input, Row, Select } from 'antd';
+import { App, Button, Card, Checkbox, Col, DatePicker, Input, Row, Select, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -128,7 +128,7 @@ export function CasesPage() {
         }
       />
       <Card variant="borderless">
-        <Row gutter={[8, 8]} style={{ marginBottom: 12 }}>
+        <Row gutter={[8, 8]} style={{ marginBottom: 12 }} className="gc-case-filters">
           <Col xs={24} md={12} xl={6}>
             <Input.Search
               allowClear
@@ -200,14 +200,11 @@ export function CasesPage() {
             <Checkbox checked={filters.recurrence} onChange={(e) => set({ recurrence: e.target.checked ? '1' : null })}>
               仅反弹
             </Checkbox>
-            <Select<Sort>
-              size="small"
-              value={sort}
-              onChange={(v) => set({ sort: v === 'reported_desc' ? null : v })}
-              options={SORTS}
-              style={{ width: 150 }}
-              aria-label="排序"
-            />
+          </Col>
+        </Row>
+        <div className="gc-case-toolbar">
+          <Typography.Text type="secondary">
+            {list.data ? `共 ${list.data.total} 件` : ' '}
             {anyFilter && (
               <Button
                 type="link"
@@ -220,8 +217,15 @@ export function CasesPage() {
                 清除筛选
               </Button>
             )}
-          </Col>
-        </Row>
+          </Typography.Text>
+          <Select<Sort>
+            value={sort}
+            onChange={(v) => set({ sort: v === 'reported_desc' ? null : v })}
+            options={SORTS}
+            style={{ width: 170 }}
+            aria-label="排序"
+          />
+        </div>
         {list.isError && !list.data ? (
           <LoadError error={list.error} onRetry={() => list.refetch()} />
         ) : (

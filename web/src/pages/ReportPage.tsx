@@ -114,7 +114,11 @@ export function ReportPage() {
   const [geoError, setGeoError] = useState<string | null>(null);
   const [locationError, setLocationError] = useState<string | null>(null);
   // One draft = one case id; the idempotency key lives until the server gives a definite answer.
-  const draft = useRef({ id: newUuid(), key: newUuid() });
+  const draft = useRef<{ id: string; key: string; sent: TCreateCase | null }>({
+    id: newUuid(),
+    key: newUuid(),
+    sent: null,
+  });
   const [networkFailed, setNetworkFailed] = useState(false);
 
   const category = Form.useWatch('category', form);
@@ -175,8 +179,9 @@ export function ReportPage() {
       navigate(`/cases/${res.id}`, { state: { created: { duplicates: res.duplicates, warnings: res.warnings } } });
     },
     onError: (e) => {
-      // No answer, or the server failed: the case may exist. Keep id and key so a retry is safe.
-      const uncertain = !(e instanceof ApiError) || e.status === 0 || e.status >= 500;
+      // No answer, the server failed, or the first try is still being processed (409): the case may
+      // exist. Keep id, key and body so that a retry is answered with that case, not a second one.
+      const uncertain = !(e instanceof ApiError) || e.status === 0 || e.status >= 500 || e.code === 'CONFLICT';
       setNetworkFailed(uncertain);
       if (!uncertain) {
         draft.current.key = newUuid();
@@ -189,6 +194,12 @@ export function ReportPage() {
   });
 
   const submit = async () => {
+    // After a lost answer, send exactly what was sent: same id, same key, same body — the server then
+    // answers with the case it already made instead of a second one.
+    if (networkFailed && draft.current.sent) {
+      create.mutate(draft.current.sent);
+      return;
+    }
     let v: Values;
     try {
       v = await form.validateFields();
@@ -218,6 +229,7 @@ export function ReportPage() {
       ...(reporter ? { reporter } : {}),
       ...(v.externalRef?.trim() ? { externalRef: v.externalRef.trim() } : {}),
     };
+    draft.current.sent = body;
     create.mutate(body);
   };
 
@@ -272,6 +284,7 @@ export function ReportPage() {
             <Form.Item
               name="photos"
               label={minPhotos > 0 ? `现场照片(至少 ${minPhotos} 张)` : '现场照片'}
+              required={minPhotos > 0}
               rules={[photosRule(minPhotos, '现场照片')]}
               style={{ marginBottom: 0 }}
             >
@@ -382,7 +395,7 @@ export function ReportPage() {
                     type="warning"
                     showIcon
                     title="提交未完成"
-                    description={`${create.error instanceof ApiError ? create.error.message : '网络异常'}。可直接再次提交:同一份上报不会被重复登记。`}
+                    description={`${create.error instanceof ApiError ? create.error.message : '网络异常'}。请点击“重新提交”:将按上次的内容再次发送,同一份上报不会被重复登记。`}
                     data-testid="submit-retry"
                   />
                 ) : (

@@ -79,13 +79,15 @@ export function CaseQueue({
             label: (
               <span data-testid={`queue-tab-${t.key}`}>
                 {t.label}{' '}
-                <Badge
-                  count={counts[i]?.data?.total ?? 0}
-                  showZero
-                  overflowCount={999}
-                  color={t.key === tab ? '#1e5bb8' : '#bfbfbf'}
-                  size="small"
-                />
+                {counts[i]?.data && (
+                  <Badge
+                    count={counts[i]?.data?.total}
+                    showZero
+                    overflowCount={999}
+                    color={t.key === tab ? '#1e5bb8' : '#bfbfbf'}
+                    size="small"
+                  />
+                )}
               </span>
             ),
           }))}
