@@ -48,15 +48,9 @@ for (const f of files) {
   process.stdout.write(`${md}\n`);
   sections.set(name, { day: today, text: md.trim() });
 }
-// Benchmarks that no longer exist drop out.
-const present = new Set(
-  readdirSync(dir)
-    .filter((f) => f.endsWith('.bench.ts'))
-    .map((f) => f.replace(/\.bench\.ts$/, '')),
-);
+// Sections without a benchmark file (e.g. the fuzz run, pasted by hand) are kept as they are.
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const body = [...sections.entries()]
-  .filter(([name]) => present.has(name))
   .sort(([a], [b]) => a.localeCompare(b))
   .map(([name, s]) => `<!-- bench:${name} ${s.day} -->\n${s.text}\n`)
   .join('\n');

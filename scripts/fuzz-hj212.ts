@@ -1,8 +1,8 @@
 /**
- * `npm run fuzz:hj212 -- --runs 1000000 [--seed 42] [--only substring]`: runs the HJ 212 codec/framer properties
+ * `npm run fuzz:hj212 -- --runs 1000000 [--seed 42] [--only substring] [--path p]`: runs the HJ 212 codec/framer properties
  * (server/modules/sensors/hj212/hj212.properties.ts, the same ones hj212.property.test.ts runs briefly) for N runs
  * each, prints runs / failures / elapsed per property and a markdown snippet for bench/RESULTS.md. Exit code 1 on any
- * failure (the counterexample and its replay seed/path are printed).
+ * failure (the counterexample and its replay seed/path are printed; `--seed S --path P --only name` replays it).
  */
 import os from 'node:os';
 import fc from 'fast-check';
@@ -16,8 +16,9 @@ function arg(name: string): string | undefined {
 const runs = Math.max(1, Math.floor(Number(arg('runs') ?? 10_000)));
 const seed = arg('seed') !== undefined ? Number(arg('seed')) : Math.floor(Math.random() * 2 ** 31);
 const only = arg('only');
+const replayPath = arg('path');
 if (!Number.isFinite(runs) || !Number.isFinite(seed)) {
-  process.stderr.write('usage: fuzz-hj212 [--runs N] [--seed S] [--only substring]\n');
+  process.stderr.write('usage: fuzz-hj212 [--runs N] [--seed S] [--only substring] [--path P]\n');
   process.exit(2);
 }
 
@@ -35,7 +36,11 @@ for (const { name, property } of hj212Properties()) {
   if (only !== undefined && !name.includes(only)) continue;
   process.stdout.write(`${name}: ${runs.toLocaleString('en')} runs… `);
   const t0 = performance.now();
-  const details = fc.check(property, { numRuns: runs, seed });
+  const details = fc.check(property, {
+    numRuns: runs,
+    seed,
+    ...(replayPath !== undefined ? { path: replayPath } : {}),
+  });
   const ms = performance.now() - t0;
   rows.push({ name, runs: details.numRuns, failures: details.failed ? 1 : 0, ms });
   if (details.failed) {

@@ -259,13 +259,18 @@ export async function createCase(actor: Actor, deps: Deps, input: TCreateCase): 
   const loc = input.location;
   const point = 'lat' in loc ? loc : null;
   const routed = point
-    ? await explain(actor, deps, {
-        lat: point.lat,
-        lng: point.lng,
-        crs: point.crs,
-        category: input.category,
-        severity: input.severity,
-      })
+    ? await explain(
+        actor,
+        deps,
+        {
+          lat: point.lat,
+          lng: point.lng,
+          crs: point.crs,
+          category: input.category,
+          severity: input.severity,
+        },
+        { category },
+      )
     : null;
   if (routed && !routed.inside) {
     throw new AppError('UNPROCESSABLE', `不在辖区范围内:${routed.reason ?? '该位置不属于本辖区'}`, [

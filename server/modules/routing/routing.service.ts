@@ -137,7 +137,13 @@ export async function deleteRule(actor: Actor, deps: Deps, id: string): Promise<
  * For a point (and optionally a category): the grid, its community and subdistrict, the lead HQ and
  * unit, the responsible unit and person with the rule that decided it, and the deadline — with why.
  */
-export async function explain(actor: Actor, deps: Deps, q: TExplainQuery): Promise<TExplanation> {
+export async function explain(
+  actor: Actor,
+  deps: Deps,
+  q: TExplainQuery,
+  /** The category already looked up by the caller (case intake), to save the second lookup. */
+  known?: { category: Awaited<ReturnType<typeof categoryByCode>> },
+): Promise<TExplanation> {
   const db = deps.database.db;
   const [wlng, wlat] = toWgs84(q.lng, q.lat, q.crs);
   const base: TExplanation = {
@@ -157,7 +163,7 @@ export async function explain(actor: Actor, deps: Deps, q: TExplainQuery): Promi
     groups: null,
   };
 
-  const category = q.category ? await categoryByCode(db, actor.tenantId, q.category) : null;
+  const category = known?.category ?? (q.category ? await categoryByCode(db, actor.tenantId, q.category) : null);
   if (q.category && !category) {
     throw new AppError('VALIDATION_FAILED', `问题分类 ${q.category} 不存在或已停用`, [
       { field: 'query.category', message: '分类不存在' },

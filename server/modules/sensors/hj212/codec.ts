@@ -15,7 +15,8 @@
  * - CRC-16/MODBUS instead of the HJ 212 CRC (HJ022–HJ047, hcu firmware): rejected by default
  *   (MODBUS_CRC_NOT_ALLOWED, so the log says exactly what the device does); accepted with `allowModbusCrc: true`
  *   (a per-device/listener setting), then `frame.crcKind === 'modbus'`. buildAck mirrors the request's CRC kind so
- *   such a device can verify our reply.
+ *   such a device can verify our reply. When both algorithms give the sent value (1 segment in 65,536), crcKind is
+ *   'hj212'.
  * - CRC hex digits in lower case (HJ002 `1dc0`): accepted, not a quirk (the standard does not fix the case).
  * - Declared length ≠ actual length, or bytes after the CRC other than `\r\n` / `\n`: rejected (LENGTH_MISMATCH) —
  *   the length is the only framing we have, a wrong one means we cannot know where the frame ends.
@@ -52,6 +53,11 @@
  *   returned as epoch ms. Years 1900–2999 are accepted: a wrong device clock (the 2035 rows in the test data) is a
  *   plausibility question for the listener, not a framing error.
  * - Pollutant codes matching our table in another case are normalised (`A34001` → `a34001`); others are kept as sent.
+ * - Header values: ST 1–5 digits, CN 1–7 digits, Flag 0–255, PNUM/PNO 1–9999, MN 1–64 and PW 0–64 characters without
+ *   `=`, `,`, `&` (HJ012's 24-character PW and HJ053's ST=101 are real). CNs other than the data uploads parse
+ *   generically: their CP items land in `other` / `multi` / `pollutants` by key shape.
+ * - Serialisation is canonical: standard header order, CP as DataTime; other; multi; one `;` group per pollutant with
+ *   `,` between its fields (Rtd, Cou, Min, Avg, Max, Flag), numbers in shortest round-trip form, upper-case CRC, `\r\n`.
  */
 import { DATA_FLAGS, POLLUTANTS } from './codes.ts';
 import { crc16Hj212, crc16Hj212Ascii, crc16Modbus, crcHex } from './crc.ts';
@@ -214,24 +220,18 @@ function fail(code: Hj212ErrorCode, detail?: string, field?: string): { ok: fals
 }
 
 /**
- * Records keyed by device-supplied strings (pollutants, other, multi, extra) have nothing behind them: a code spelled
- * `__proto__`, `constructor` or `toString` is plain data. They are instances of an empty class whose prototype has no
- * prototype and no `constructor` — unlike Object.create(null) objects, which V8 keeps in slow dictionary mode, these
- * keep fast properties.
+ * Records keyed by device-supplied strings (pollutants, other, multi, extra) have no prototype: a code spelled
+ * `__proto__`, `constructor` or `toString` is plain data. (V8 keeps such objects as hash maps, which also suits keys
+ * chosen by devices; measured no slower here than fast-property objects.)
  */
-class SafeRecord {}
-Object.setPrototypeOf(SafeRecord.prototype, null);
-Reflect.deleteProperty(SafeRecord.prototype, 'constructor');
-
-/** An empty record of the kind parseFrame returns (no inherited keys). Use it to build frames for serialise(). */
 export function createRecord<T>(entries?: Iterable<readonly [string, T]>): Record<string, T> {
-  const r = new SafeRecord() as Record<string, T>;
+  const r = Object.create(null) as Record<string, T>;
   if (entries !== undefined) for (const [k, v] of entries) r[k] = v;
   return r;
 }
 
 function dict<T>(): Record<string, T> {
-  return new SafeRecord() as Record<string, T>;
+  return Object.create(null) as Record<string, T>;
 }
 
 /** Parse one frame (bytes or string, with or without the trailing `\r\n`). Never throws. */
@@ -733,8 +733,9 @@ function canonicalCode(raw: string): string {
 
 function internCode(s: string, i: number, e: number): string {
   const n = e - i;
+  // Stays below 2^30 (a small integer for V8, no boxing): length 6 bits, three 7-bit ASCII characters.
   const key =
-    (n & 0xff) | (s.charCodeAt(i) << 8) | (s.charCodeAt(i + (n > 1 ? 1 : 0)) << 16) | (s.charCodeAt(e - 1) << 24);
+    (n & 0x3f) | (s.charCodeAt(i) << 6) | (s.charCodeAt(i + (n > 1 ? 1 : 0)) << 13) | (s.charCodeAt(e - 1) << 20);
   const bucket = CODE_CACHE.get(key);
   if (bucket !== undefined) {
     // Entries alternate raw spelling, code.
@@ -813,7 +814,7 @@ function parseCp(seg: string, start: number, end: number, cp: Hj212Cp): number |
           curLen = codeLen;
         }
         if (suffix === S_FLAG) {
-          const r = setFlag(pv, seg, eq + 1, e, curCode, false);
+          const r = setFlag(pv, seg, eq + 1, e);
           if (r < 0) return failField(seg, p, eq, e, r);
           quirks |= r;
         } else {
@@ -865,7 +866,7 @@ function parseCp(seg: string, start: number, end: number, cp: Hj212Cp): number |
           curPv!.flag === undefined &&
           seg.slice(p, eq).toLowerCase() === 'flag'
         ) {
-          const r = setFlag(curPv!, seg, eq + 1, e, curCode, true);
+          const r = setFlag(curPv!, seg, eq + 1, e);
           if (r < 0) return failField(seg, p, eq, e, r);
           quirks |= r | Q_BARE_FLAG | (seg.startsWith('Flag', p) ? 0 : Q_KEY_CASE);
         } else {
@@ -896,7 +897,7 @@ const R_EMPTY_FLAG = -1;
 const R_FLAG_DIFFERS = -2;
 
 /** Set pv.flag from s[i, e); returns quirk bits or R_EMPTY_FLAG / R_FLAG_DIFFERS. */
-function setFlag(pv: PollutantValues, s: string, i: number, e: number, _code: string, _bare: boolean): number {
+function setFlag(pv: PollutantValues, s: string, i: number, e: number): number {
   if (e === i) return R_EMPTY_FLAG;
   const value = (e - i === 1 ? FLAG_STRINGS[s.charCodeAt(i)] : undefined) ?? s.slice(i, e);
   let quirks = 0;
