@@ -1,9 +1,10 @@
 /**
  * Idempotency-Key for case intake (draft-ietf-httpapi-idempotency-key-header): the same key with the
  * same body answers the original response; with a different body 422; while the first request is
- * still in flight 409. The key is claimed in its own short transaction, then completed in the same
- * transaction as the case, so an acknowledged case always has its stored response. A claim whose
- * process died is abandoned after IN_FLIGHT_LEASE_MS and may be taken over.
+ * still in flight 409. The key is claimed in its own short transaction and completed after the case
+ * commits. A claim whose process died is abandoned after IN_FLIGHT_LEASE_MS and taken over by the
+ * retry, which finds the case the dead attempt may have committed (same client id) and answers it —
+ * so a crash never makes a second case. The lease is short because a takeover is harmless.
  */
 import { createHash } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
@@ -12,7 +13,7 @@ import { AppError } from '../../lib/errors.ts';
 import type { Actor } from '../auth/index.ts';
 import * as repo from './cases.repo.ts';
 
-export const IN_FLIGHT_LEASE_MS = 60_000;
+export const IN_FLIGHT_LEASE_MS = 10_000;
 /** Stored responses are kept this long, then purged by housekeeping. */
 export const KEY_RETENTION_MS = 7 * 86_400_000;
 
