@@ -51,6 +51,32 @@ const ZEnv = z.object({
   COOKIE_SECURE: bool.default(false),
   TRUST_PROXY: bool.default(false),
   SENSORS_PORT: z.coerce.number().int().min(0).max(65535).default(9212),
+  /** Where the HJ 212 listener binds (default: HOST). Field devices need a public address, e.g. 0.0.0.0. */
+  SENSORS_HOST: z.string().min(1).optional(),
+  /** Open connections allowed per remote address (a data logger may carry several monitors). */
+  SENSORS_MAX_CONN_PER_IP: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** A connection silent this long is closed (devices reconnect). */
+  SENSORS_IDLE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Largest frame (and so bytes buffered) per connection; a frame declaring more closes the connection. */
+  SENSORS_MAX_BUFFER_BYTES: z.coerce.number().int().min(256).max(16_384).default(8192),
+  /** Device time (DataTime) this far ahead of the receive time is a wrong clock: flagged 'skewed'. */
+  SENSORS_MAX_SKEW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /** Device time this far behind is a wrong clock too (older backlog uploads are not believed). */
+  SENSORS_MAX_PAST_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 366)
+    .default(24 * 7),
+  /** Raw frames (evidence) are deleted after this many days. */
+  SENSOR_FRAME_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /** A monitor offline this long (from when it went offline) opens a case for its site. */
+  SENSOR_OFFLINE_CASE_AFTER_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 30)
+    .default(120),
   WEB_DIST: z.string().default('web/dist'),
   /** Optional raster base map (Tianditu, Amap …): an XYZ template with {z}, {x} and {y}. Unset = offline vector background. */
   MAP_TILE_URL: z

@@ -17,6 +17,7 @@ import { systemClock } from './lib/clock.ts';
 import { createLogger } from './log.ts';
 import { registerCaseJobs } from './modules/cases/index.ts';
 import { registerNotificationJobs } from './modules/notifications/index.ts';
+import { registerSensorJobs, type SensorListener, startSensorListener } from './modules/sensors/index.ts';
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -37,11 +38,11 @@ async function main(): Promise<void> {
     await registerCoreJobs(worker, deps);
     await registerNotificationJobs(worker, deps);
     await registerCaseJobs(worker, deps);
+    await registerSensorJobs(worker, deps);
     worker.start();
   }
-  if (config.ROLES.includes('sensors')) {
-    log.info('sensors role: the HJ 212 listener arrives with the sensors module');
-  }
+  let sensors: SensorListener | null = null;
+  if (config.ROLES.includes('sensors')) sensors = await startSensorListener(deps, { port: config.SENSORS_PORT });
   if (config.ROLES.includes('api')) {
     app = await buildApp(deps, { webDist: config.WEB_DIST });
     await app.listen({ port: config.PORT, host: config.HOST });
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
   out(`GridCommand 网格化攻坚指挥平台 — ready in ${ms} ms (${database.engine}, roles: ${config.ROLES.join(',')})`);
   if (app) out(`  Web:  http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}/`);
   if (app) out(`  API:  http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}/api/docs`);
+  if (sensors) out(`  HJ 212 listener: ${sensors.host}:${sensors.port}`);
   if (config.DEMO) {
     out(`  Demo accounts (password ${DEMO_PASSWORD}): ${DEMO_ACCOUNTS.map((a) => a.username).join(', ')}`);
     out('  Admins also need a TOTP code: npm run demo:totp');
@@ -68,8 +70,10 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     try {
-      // Stop taking requests and let in-flight ones finish, then stop jobs, then close the database.
+      // Stop taking requests and let in-flight ones finish, then frames, then jobs, then close the database.
       if (app) await app.close();
+      // The listener stores what it has received and acknowledges it before the database closes.
+      if (sensors) await sensors.close();
       if (worker) await worker.stop();
       await database.close();
       process.exit(0);

@@ -20,6 +20,7 @@ import { registerMediaRoutes } from '../modules/media/index.ts';
 import { registerNotificationsRoutes } from '../modules/notifications/index.ts';
 import { registerOrgRoutes } from '../modules/org/index.ts';
 import { registerRoutingRoutes } from '../modules/routing/index.ts';
+import { registerSensorsRoutes } from '../modules/sensors/index.ts';
 import { type Access, defaultAccessFor, PUBLIC } from './access.ts';
 import { installAuthHook } from './auth-hook.ts';
 import { installErrorHandler } from './errors.ts';
@@ -105,6 +106,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
     registerNotificationsRoutes(api, deps);
     registerCasesRoutes(api, deps);
     registerInspectionsRoutes(api, deps);
+    registerSensorsRoutes(api, deps);
   });
 
   const webDist = opts.webDist ? path.resolve(opts.webDist) : null;

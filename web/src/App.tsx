@@ -30,6 +30,8 @@ import { OrdersPage } from './pages/OrdersPage.tsx';
 import { OrgPage } from './pages/OrgPage.tsx';
 import { ReportPage } from './pages/ReportPage.tsx';
 import { RoutingPage } from './pages/RoutingPage.tsx';
+import { SitePage } from './pages/SitePage.tsx';
+import { SitesPage } from './pages/SitesPage.tsx';
 import { TasksPage } from './pages/TasksPage.tsx';
 import { TokensPage } from './pages/TokensPage.tsx';
 import { UsersPage } from './pages/UsersPage.tsx';
@@ -54,6 +56,7 @@ const PAGES: Record<string, ComponentType> = {
   channels: ChannelsPage,
   orders: OrdersPage,
   operations: OperationsPage,
+  sites: SitesPage,
 };
 
 const queryClient = new QueryClient({
@@ -119,6 +122,7 @@ function Shell() {
                   <Route key={m.key} path={m.path} element={<Guarded menuKey={m.key} />} />
                 ))}
                 <Route path="/cases/:id" element={<Guarded menuKey="cases" page={CaseDetailPage} />} />
+                <Route path="/sites/:id" element={<Guarded menuKey="sites" page={SitePage} />} />
                 <Route path="*" element={<NotFound />} />
               </Route>
             </Routes>

@@ -11,6 +11,7 @@ import { seedCalendarDefaults, seedDemoCalendar } from '../../modules/calendar/i
 import { seedDemoCategories } from '../../modules/categories/index.ts';
 import { seedDemoGrids } from '../../modules/grids/index.ts';
 import { seedDemoRouting } from '../../modules/routing/index.ts';
+import { seedDemoSensors } from '../../modules/sensors/index.ts';
 import {
   DEMO_ACCOUNTS,
   DEMO_HQ_COMMANDERS,
@@ -134,6 +135,7 @@ export async function seedDemo(deps: Deps): Promise<string> {
       now,
     );
     await seedDemoGrids(tx, tenantId, units, now);
+    await seedDemoSensors(tx, tenantId, unitIdByName, now);
     await recordAudit(tx, clock, SYSTEM(tenantId), {
       action: 'seed.demo',
       objectType: 'tenant',
