@@ -2,7 +2,8 @@
  * A generated day through the TCP listener: 100 monitors on 50 sites, one frame every 10 simulated minutes
  * (DataTime and the test clock walk through 24 hours), values from the real dust data; PM10 breaches injected
  * at 3 sites (twice), 5 monitors stopped at noon. Checks readings, hourly aggregates, alerts, cases (one per
- * site, joined rather than duplicated), offline marks and the offline case, and sites without a working monitor.
+ * site, joined rather than duplicated), offline marks and the offline case, sites without a working monitor,
+ * a monitor coming back, and frame retention.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
