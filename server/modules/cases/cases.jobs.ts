@@ -13,6 +13,7 @@ import { recordAudit } from '../audit/index.ts';
 import { deadlineFrom, loadWorkCalendar } from '../calendar/index.ts';
 import { notify } from '../notifications/index.ts';
 import * as repo from './cases.repo.ts';
+import { yearIn } from './cases.service.ts';
 import { ESCALATION } from './cases.states.ts';
 
 export const DEADLINE_JOB = 'cases.deadlines';
@@ -111,9 +112,7 @@ export async function runDeadlineWatch(deps: Deps, tenantId: string): Promise<Wa
             if (e.level <= level) continue;
             const at = e.after.value === 0 ? c.dueAt : deadlineFrom(c.dueAt, e.after, cal);
             if (at > now) break;
-            const year = Number(
-              new Intl.DateTimeFormat('en', { timeZone: deps.config.TZ, year: 'numeric' }).format(now),
-            );
+            const year = yearIn(now, deps.config.TZ);
             const seq = await repo.nextNumber(tx, tenantId, 'supervision_order', year);
             const copied = e.copyTo
               .map((w) => (w === 'unit' ? c.unitId : w === 'hq' ? c.hqId : leadingGroup))

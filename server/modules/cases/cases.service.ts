@@ -140,7 +140,8 @@ async function stageDeadline(
   return deadlineFrom(from, limit, cal);
 }
 
-function yearIn(date: Date, timeZone: string): number {
+/** The calendar year of an instant in the district's time zone (numbers restart each year). */
+export function yearIn(date: Date, timeZone: string): number {
   return Number(new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }).format(date));
 }
 
@@ -1280,4 +1281,26 @@ export async function intake(
     if (isClientError(e)) await releaseKey(actor, deps, key);
     throw e;
   }
+}
+
+/**
+ * Append an event to a case's timeline from another module (an order, an enforcement, a sensor
+ * report), in the caller's transaction: the case row is locked so concurrent writers take seqs in turn.
+ */
+export async function appendCaseEvent(
+  tx: Tx,
+  tenantId: string,
+  caseId: string,
+  e: {
+    at: Date;
+    actorId: string | null;
+    actorName: string;
+    kind: string;
+    note: string | null;
+    photos?: string[];
+    data?: Record<string, unknown>;
+  },
+): Promise<number> {
+  if (!(await repo.lockCase(tx, tenantId, caseId))) throw notFound('案件');
+  return repo.appendEvent(tx, { tenantId, caseId, ...e });
 }

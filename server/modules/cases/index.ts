@@ -1,3 +1,4 @@
 export { registerCaseJobs } from './cases.jobs.ts';
+export { nextNumber } from './cases.repo.ts';
 export { registerCasesRoutes } from './cases.routes.ts';
-export { createCase, getCase, intake, transition } from './cases.service.ts';
+export { appendCaseEvent, createCase, getCase, intake, transition } from './cases.service.ts';

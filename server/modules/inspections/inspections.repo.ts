@@ -1,13 +1,11 @@
-/** All SQL of the inspections module: orders, enforcement records, field operations, numbering, case timeline. */
+/** All SQL of the inspections module: orders, enforcement records, field operations (numbers and case timeline rows come from the cases module). */
 import { aliasedTable, and, asc, count, desc, eq, gte, ilike, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
-import { type Executor, rowsOf, type Tx } from '../../db/client.ts';
+import type { Executor, Tx } from '../../db/client.ts';
 import {
-  caseEvents,
   cases,
   enforcementRecords,
   fieldOperations,
   gridCells,
-  numberSequences,
   orgUnits,
   rectificationOrders,
   users,
@@ -27,25 +25,6 @@ function pathCond(column: typeof orgUnits.path, paths: PathFilter): SQL | undefi
 }
 
 const likeOf = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
-// ---- Numbering ----
-
-/**
- * The next number of a per-tenant, per-year counter. One statement takes it: the row lock taken by
- * the upsert is held until the caller's transaction ends, so concurrent callers queue and never collide.
- */
-export async function nextNumber(tx: Tx, tenantId: string, kind: string, year: number): Promise<number> {
-  const [r] = await tx
-    .insert(numberSequences)
-    .values({ tenantId, kind, year, last: 1 })
-    .onConflictDoUpdate({
-      target: [numberSequences.tenantId, numberSequences.kind, numberSequences.year],
-      set: { last: sql`${numberSequences.last} + 1` },
-    })
-    .returning({ last: numberSequences.last });
-  if (!r) throw new Error('number_sequences upsert returned nothing');
-  return r.last;
-}
 
 // ---- Lookups used for validation ----
 
@@ -120,49 +99,6 @@ export async function userContact(db: Executor, tenantId: string, id: string) {
     .from(users)
     .where(and(eq(users.tenantId, tenantId), eq(users.id, id)));
   return r ?? null;
-}
-
-// ---- Case timeline ----
-
-export interface CaseEventInput {
-  at: Date;
-  actorId: string | null;
-  actorName: string;
-  kind: 'order' | 'enforcement';
-  note: string | null;
-  photos: string[];
-  data: Record<string, unknown>;
-}
-
-/**
- * Append a row to a case's timeline with the next seq: the case row is locked (FOR UPDATE) so writers
- * of the same case queue, and the seq is max + 1 under that lock. Returns the seq.
- */
-export async function appendCaseEvent(tx: Tx, tenantId: string, caseId: string, e: CaseEventInput): Promise<number> {
-  await tx
-    .select({ id: cases.id })
-    .from(cases)
-    .where(and(eq(cases.tenantId, tenantId), eq(cases.id, caseId)))
-    .for('update');
-  const [r] = rowsOf<{ next: number }>(
-    await tx.execute(
-      sql`select coalesce(max(seq), 0) + 1 as next from case_events where tenant_id = ${tenantId} and case_id = ${caseId}`,
-    ),
-  );
-  const seq = Number(r?.next ?? 1);
-  await tx.insert(caseEvents).values({
-    tenantId,
-    caseId,
-    seq,
-    at: e.at,
-    actorId: e.actorId,
-    actorName: e.actorName,
-    kind: e.kind,
-    note: e.note,
-    photos: e.photos,
-    data: e.data,
-  });
-  return seq;
 }
 
 // ---- Rectification orders ----

@@ -29,6 +29,7 @@ import { AppError, notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Actor } from '../auth/index.ts';
 import { loadWorkCalendar } from '../calendar/index.ts';
+import { appendCaseEvent, nextNumber } from '../cases/index.ts';
 import { mediaByIds } from '../media/index.ts';
 import { cn, type NoticeModel, renderNoticeDocx } from './inspections.docx.ts';
 import { canSeeCase, canSeeUnit, canUseCell, scopePaths } from './inspections.policy.ts';
@@ -250,7 +251,7 @@ export async function issueOrder(actor: Actor, deps: Deps, input: TCreateOrder):
   const prefix = orderNumberPrefix(actor.tenantName);
   const id = randomUUID();
   await deps.database.db.transaction(async (tx) => {
-    const seq = await repo.nextNumber(tx, actor.tenantId, ORDER_SEQUENCE_KIND, year);
+    const seq = await nextNumber(tx, actor.tenantId, ORDER_SEQUENCE_KIND, year);
     const number = orderNumber(prefix, year, seq);
     await repo.insertOrder(tx, {
       tenantId: actor.tenantId,
@@ -273,7 +274,7 @@ export async function issueOrder(actor: Actor, deps: Deps, input: TCreateOrder):
       updatedAt: now,
     });
     if (linked) {
-      await repo.appendCaseEvent(tx, actor.tenantId, linked.id, {
+      await appendCaseEvent(tx, actor.tenantId, linked.id, {
         at: now,
         actorId: actor.userId,
         actorName: actor.displayName,
@@ -386,7 +387,7 @@ export async function followUp(
       updatedAt: now,
     });
     if (o.caseId) {
-      await repo.appendCaseEvent(tx, actor.tenantId, o.caseId, {
+      await appendCaseEvent(tx, actor.tenantId, o.caseId, {
         at: now,
         actorId: actor.userId,
         actorName: actor.displayName,
@@ -439,7 +440,7 @@ export async function addEnforcement(
       createdAt: now,
     });
     if (o.caseId) {
-      await repo.appendCaseEvent(tx, actor.tenantId, o.caseId, {
+      await appendCaseEvent(tx, actor.tenantId, o.caseId, {
         at: now,
         actorId: actor.userId,
         actorName: actor.displayName,
@@ -506,7 +507,7 @@ export async function returnItems(actor: Actor, deps: Deps, id: string, input: T
     });
     const returned = [...wanted].map(([name, quantity]) => ({ name, quantity }));
     if (rec.caseId) {
-      await repo.appendCaseEvent(tx, actor.tenantId, rec.caseId, {
+      await appendCaseEvent(tx, actor.tenantId, rec.caseId, {
         at: now,
         actorId: actor.userId,
         actorName: actor.displayName,
