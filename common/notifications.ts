@@ -16,6 +16,8 @@ export const NOTIFICATION_EVENTS = [
   'supervision_order',
   'extension',
   'parked',
+  'parked_review',
+  'request_overdue',
   'verified',
   'closed',
 ] as const;
@@ -32,6 +34,8 @@ export const NOTIFICATION_EVENT_LABELS: Record<TNotificationEvent, string> = {
   supervision_order: '督办',
   extension: '延期',
   parked: '挂账',
+  parked_review: '挂账复查到期',
+  request_overdue: '请求逾期未决',
   verified: '核查通过',
   closed: '结案',
 };

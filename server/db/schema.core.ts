@@ -213,6 +213,17 @@ export const auditChainHeads = pgTable('audit_chain_heads', {
   lastHash: text('last_hash').notNull(),
 });
 
+/**
+ * A counter per tenant that triggers bump whenever reference data changes (categories and their rule
+ * versions, the responsibility matrix, org units, HQ membership, users, grid cells, the calendar), in
+ * the writing transaction. In-process caches of that data compare it before use, so every process
+ * sees a committed change on its next request without each write path having to remember to say so.
+ */
+export const configStamps = pgTable('config_stamps', {
+  tenantId: uuid('tenant_id').primaryKey(),
+  stamp: bigint('stamp', { mode: 'number' }).notNull(),
+});
+
 /** Background work, claimed with FOR UPDATE SKIP LOCKED so that no job runs twice. */
 export const jobs = pgTable(
   'jobs',

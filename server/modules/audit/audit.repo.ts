@@ -7,22 +7,35 @@ export type AuditRow = typeof auditEvents.$inferSelect;
 
 /** Lock the tenant's chain head (creating it on first use) and return it. Must run inside a transaction. */
 export async function lockChainHead(tx: Tx, tenantId: string): Promise<{ lastSeq: number; lastHash: string }> {
+  const select = () =>
+    tx
+      .select({ lastSeq: auditChainHeads.lastSeq, lastHash: auditChainHeads.lastHash })
+      .from(auditChainHeads)
+      .where(eq(auditChainHeads.tenantId, tenantId))
+      .for('update');
+  // The head exists after a tenant's first event: one statement from then on.
+  const [found] = await select();
+  if (found) return found;
   await tx.insert(auditChainHeads).values({ tenantId, lastSeq: 0, lastHash: GENESIS_HASH }).onConflictDoNothing();
-  const [head] = await tx
-    .select({ lastSeq: auditChainHeads.lastSeq, lastHash: auditChainHeads.lastHash })
-    .from(auditChainHeads)
-    .where(eq(auditChainHeads.tenantId, tenantId))
-    .for('update');
+  const [head] = await select();
   if (!head) throw new Error('audit chain head missing after upsert');
   return head;
 }
 
-export async function appendRow(tx: Tx, row: typeof auditEvents.$inferInsert): Promise<void> {
-  await tx.insert(auditEvents).values(row);
-  await tx
-    .update(auditChainHeads)
-    .set({ lastSeq: row.seq, lastHash: row.hash })
-    .where(eq(auditChainHeads.tenantId, row.tenantId));
+/** Append rows (in chain order) and move the head to the last, in one statement (the head is locked by lockChainHead). */
+export async function appendRows(tx: Tx, rows: (typeof auditEvents.$inferInsert)[]): Promise<void> {
+  const last = rows[rows.length - 1];
+  if (!last) return;
+  const moveHead = tx
+    .$with('move_head')
+    .as(
+      tx
+        .update(auditChainHeads)
+        .set({ lastSeq: last.seq, lastHash: last.hash })
+        .where(eq(auditChainHeads.tenantId, last.tenantId))
+        .returning({ tenantId: auditChainHeads.tenantId }),
+    );
+  await tx.with(moveHead).insert(auditEvents).values(rows);
 }
 
 export async function chainHead(db: Executor, tenantId: string) {

@@ -26,26 +26,50 @@ export interface AuditEntry {
  * commits or rolls back with the change it records.
  */
 export async function recordAudit(tx: Tx, clock: Clock, ctx: AuditContext, entry: AuditEntry): Promise<number> {
-  const head = await repo.lockChainHead(tx, ctx.tenantId);
-  // Round-trip through JSON so the hash covers exactly what jsonb will give back.
-  const details = JSON.parse(JSON.stringify(entry.details ?? {})) as Record<string, unknown>;
-  const row = {
-    tenantId: ctx.tenantId,
-    seq: head.lastSeq + 1,
-    occurredAt: clock.now(),
-    actorId: ctx.userId,
-    actorName: ctx.username,
-    action: entry.action,
-    objectType: entry.objectType ?? null,
-    objectId: entry.objectId ?? null,
-    outcome: entry.outcome ?? 'success',
-    ip: ctx.ip ?? null,
-    requestId: ctx.requestId ?? null,
-    details,
-    prevHash: head.lastHash,
-  } as const;
-  await repo.appendRow(tx, { ...row, hash: auditRowHash(row) });
-  return row.seq;
+  const [seq] = await recordAuditEvents(tx, clock, [{ ctx, entry }]);
+  return seq as number;
+}
+
+/**
+ * Append several audit events of one tenant, in order, inside the caller's transaction: one head
+ * lock and one write for all of them (several changes committed together, e.g. grouped case intake).
+ */
+export async function recordAuditEvents(
+  tx: Tx,
+  clock: Clock,
+  items: readonly { ctx: AuditContext; entry: AuditEntry }[],
+): Promise<number[]> {
+  const first = items[0];
+  if (!first) return [];
+  const tenantId = first.ctx.tenantId;
+  if (items.some((i) => i.ctx.tenantId !== tenantId)) throw new Error('recordAuditEvents: one tenant per call');
+  const head = await repo.lockChainHead(tx, tenantId);
+  let { lastSeq, lastHash } = head;
+  const rows = items.map(({ ctx, entry }) => {
+    // Round-trip through JSON so the hash covers exactly what jsonb will give back.
+    const details = JSON.parse(JSON.stringify(entry.details ?? {})) as Record<string, unknown>;
+    const row = {
+      tenantId,
+      seq: lastSeq + 1,
+      occurredAt: clock.now(),
+      actorId: ctx.userId,
+      actorName: ctx.username,
+      action: entry.action,
+      objectType: entry.objectType ?? null,
+      objectId: entry.objectId ?? null,
+      outcome: entry.outcome ?? 'success',
+      ip: ctx.ip ?? null,
+      requestId: ctx.requestId ?? null,
+      details,
+      prevHash: lastHash,
+    } as const;
+    const hashed = { ...row, hash: auditRowHash(row) };
+    lastSeq = hashed.seq;
+    lastHash = hashed.hash;
+    return hashed;
+  });
+  await repo.appendRows(tx, rows);
+  return rows.map((r) => r.seq);
 }
 
 /** Record an event on its own (a failed login has no surrounding change to ride along with). */

@@ -7,5 +7,6 @@ export {
   listAuditEvents,
   recordAudit,
   recordAuditAlone,
+  recordAuditEvents,
   verifyChain,
 } from './audit.service.ts';

@@ -24,6 +24,11 @@ export interface Actor {
   tokenId: string | null;
   ip: string | null;
   requestId: string | null;
+  /**
+   * The tenant's reference-data stamp read with the session (see db/config-stamps.ts): services that
+   * only read reference data may key in-memory copies by it. Absent for system actors and tokens.
+   */
+  configStamp?: number;
 }
 
 /** True when a unit (by its materialised path) lies within the scope. */

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { apiTokens, hqMembers, orgUnits, sessions, tenants, users } from '../../db/schema.ts';
+import { apiTokens, configStamps, hqMembers, orgUnits, sessions, tenants, users } from '../../db/schema.ts';
 
 export type UserRow = typeof users.$inferSelect;
 export type TenantRow = typeof tenants.$inferSelect;
@@ -125,6 +125,29 @@ export async function findSession(db: Executor, tenantId: string, id: string): P
     .from(sessions)
     .where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, id)));
   return s ?? null;
+}
+
+/**
+ * A session with its user, tenant and the tenant's reference-data stamp in one round trip (every
+ * authenticated request starts here).
+ */
+export async function findSessionWithUser(
+  db: Executor,
+  tenantId: string,
+  id: string,
+): Promise<{ session: SessionRow; user: UserRow; tenant: TenantRow; configStamp: number } | null> {
+  const [r] = await db
+    .select({
+      session: sessions,
+      user: users,
+      tenant: tenants,
+      configStamp: sql<number>`coalesce((select ${configStamps.stamp} from ${configStamps} where ${configStamps.tenantId} = ${tenantId}), 0)`,
+    })
+    .from(sessions)
+    .innerJoin(users, and(eq(users.tenantId, sessions.tenantId), eq(users.id, sessions.userId)))
+    .innerJoin(tenants, eq(tenants.tenantId, sessions.tenantId))
+    .where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, id)));
+  return r ? { ...r, configStamp: Number(r.configStamp) } : null;
 }
 
 export async function touchSession(db: Executor, tenantId: string, id: string, now: Date): Promise<void> {

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import type { TChangePassword, TCreateApiToken, TLoginRequest, TSessionInfo } from '../../../common/auth.ts';
 import { ADMIN_ROLES, permissionsOf, type TRole } from '../../../common/roles.ts';
 import type { Tx } from '../../db/client.ts';
+import { referenceData } from '../../db/config-stamps.ts';
 import type { Deps, RequestMeta } from '../../deps.ts';
 import { DAY, HOUR, MINUTE } from '../../lib/clock.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
@@ -39,17 +40,23 @@ export async function scopeFor(
   tenantId: string,
   roles: TRole[],
   unitId: string | null,
+  /** The tenant's reference-data stamp read with the session: the scope is then kept in memory under it. */
+  configStamp?: number,
 ): Promise<DataScope> {
   const kind = scopeKindOf(roles);
   if (kind === 'tenant') return { kind: 'tenant' };
   if (!unitId) return { kind: 'subtrees', paths: [], hqIds: [] };
-  const db = deps.database.db;
-  const path = await repo.unitPath(db, tenantId, unitId);
-  if (!path) return { kind: 'subtrees', paths: [], hqIds: [] };
-  if (kind === 'unit') return { kind: 'subtrees', paths: [path], hqIds: [] };
-  const hqIds = await repo.hqsContaining(db, tenantId, path);
-  const memberPaths = await repo.hqMemberPaths(db, tenantId, hqIds);
-  return { kind: 'subtrees', paths: [...new Set([path, ...memberPaths])], hqIds };
+  const load = async (): Promise<DataScope> => {
+    const db = deps.database.db;
+    const path = await repo.unitPath(db, tenantId, unitId);
+    if (!path) return { kind: 'subtrees', paths: [], hqIds: [] };
+    if (kind === 'unit') return { kind: 'subtrees', paths: [path], hqIds: [] };
+    const hqIds = await repo.hqsContaining(db, tenantId, path);
+    const memberPaths = await repo.hqMemberPaths(db, tenantId, hqIds);
+    return { kind: 'subtrees', paths: [...new Set([path, ...memberPaths])], hqIds };
+  };
+  if (configStamp === undefined) return load();
+  return referenceData(deps.database, tenantId, configStamp).memo(`scope:${kind}:${unitId}`, load);
 }
 
 async function actorFor(
@@ -58,7 +65,7 @@ async function actorFor(
   user: repo.UserRow,
   via: Actor['via'],
   meta: RequestMeta,
-  ids: { sessionId?: string; tokenId?: string },
+  ids: { sessionId?: string; tokenId?: string; configStamp?: number },
 ): Promise<Actor> {
   const roles = user.roles as TRole[];
   return {
@@ -71,12 +78,13 @@ async function actorFor(
     roles,
     permissions: new Set(permissionsOf(roles)),
     unitId: user.unitId,
-    scope: await scopeFor(deps, tenant.tenantId, roles, user.unitId),
+    scope: await scopeFor(deps, tenant.tenantId, roles, user.unitId, ids.configStamp),
     via,
     sessionId: ids.sessionId ?? null,
     tokenId: ids.tokenId ?? null,
     ip: meta.ip,
     requestId: meta.requestId,
+    ...(ids.configStamp !== undefined ? { configStamp: ids.configStamp } : {}),
   };
 }
 
@@ -247,24 +255,22 @@ export async function resolveSession(
   const [, tenantHex, sessionHex, secret] = m as unknown as [string, string, string, string];
   const db = deps.database.db;
   const tenantId = expand(tenantHex);
-  const session = await repo.findSession(db, tenantId, expand(sessionHex));
-  if (!session || session.revokedAt || !safeEqual(session.secretHash, sha256(secret))) return null;
+  const found = await repo.findSessionWithUser(db, tenantId, expand(sessionHex));
+  if (!found) return null;
+  const { session, tenant, user, configStamp } = found;
+  if (session.revokedAt || !safeEqual(session.secretHash, sha256(secret))) return null;
   const now = deps.clock.now();
   if (session.expiresAt <= now) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > SESSION_IDLE_MS) {
     await repo.revokeSession(db, tenantId, session.id, 'idle_timeout', now);
     return null;
   }
-  const [tenant, user] = await Promise.all([
-    repo.findTenantById(db, tenantId),
-    repo.findUserById(db, tenantId, session.userId),
-  ]);
-  if (!tenant || !user || user.disabled) return null;
+  if (user.disabled) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await repo.touchSession(db, tenantId, session.id, now);
   }
   return {
-    actor: await actorFor(deps, tenant, user, 'session', meta, { sessionId: session.id }),
+    actor: await actorFor(deps, tenant, user, 'session', meta, { sessionId: session.id, configStamp }),
     csrfToken: session.csrfToken,
     expiresAt: session.expiresAt,
   };

@@ -1,12 +1,14 @@
 /**
  * Idempotency-Key for case intake (draft-ietf-httpapi-idempotency-key-header): the same key with the
  * same body answers the original response; with a different body 422; while the first request is
- * still in flight 409. The key is claimed in its own short transaction and completed after the case
- * commits. A claim whose process died is abandoned after IN_FLIGHT_LEASE_MS and taken over by the
- * retry, which finds the case the dead attempt may have committed (same client id) and answers it —
- * so a crash never makes a second case. The lease is short because a takeover is harmless.
+ * still in flight 409. The key is claimed in one statement of its own and completed in the transaction
+ * that writes the case, so a committed case always has its stored answer. A claim whose process died
+ * is abandoned after IN_FLIGHT_LEASE_MS and taken over by the retry (which also looks for a case with
+ * the same client id, in case it exists) — so a crash never makes a second case. The lease is short
+ * because a takeover is harmless.
  */
 import { createHash } from 'node:crypto';
+import type { Tx } from '../../db/client.ts';
 import type { Deps } from '../../deps.ts';
 import { canonicalJson } from '../../lib/canonical-json.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -17,34 +19,42 @@ export const IN_FLIGHT_LEASE_MS = 10_000;
 /** Stored responses are kept this long, then purged by housekeeping. */
 export const KEY_RETENTION_MS = 7 * 86_400_000;
 
-export type Replay = { replay: true; status: number; body: unknown } | { replay: false; hash: string };
+export type Replay =
+  | { replay: true; status: number; body: unknown }
+  | {
+      replay: false;
+      hash: string /** An earlier attempt's lease ran out and this one took over. */;
+      takeover: boolean;
+    };
 
 /** Claim the key, or answer what the first request with it got. */
 export async function claimKey(actor: Actor, deps: Deps, route: string, key: string, body: unknown): Promise<Replay> {
   const hash = createHash('sha256').update(canonicalJson(body)).digest('hex');
   const now = deps.clock.now();
+  const row = {
+    tenantId: actor.tenantId,
+    userId: actor.userId,
+    key,
+    route,
+    requestHash: hash,
+    status: 'in_flight',
+    lockedUntil: new Date(now.getTime() + IN_FLIGHT_LEASE_MS),
+    createdAt: now,
+  };
+  // The common case, a new key, is one statement; only a key seen before needs the locked look.
+  if (await repo.claimIdempotency(deps.database.db, row)) return { replay: false, hash, takeover: false };
   return deps.database.db.transaction(async (tx) => {
-    const claimed = await repo.claimIdempotency(tx, {
-      tenantId: actor.tenantId,
-      userId: actor.userId,
-      key,
-      route,
-      requestHash: hash,
-      status: 'in_flight',
-      lockedUntil: new Date(now.getTime() + IN_FLIGHT_LEASE_MS),
-      createdAt: now,
-    });
-    if (claimed) return { replay: false as const, hash };
-    const row = await repo.getIdempotency(tx, actor.tenantId, actor.userId, key);
-    if (!row) throw new AppError('CONFLICT', '请求正在处理中,请稍后重试');
-    if (row.requestHash !== hash || row.route !== route) {
+    if (await repo.claimIdempotency(tx, row)) return { replay: false as const, hash, takeover: false };
+    const row0 = await repo.getIdempotency(tx, actor.tenantId, actor.userId, key);
+    if (!row0) throw new AppError('CONFLICT', '请求正在处理中,请稍后重试');
+    if (row0.requestHash !== hash || row0.route !== route) {
       throw new AppError('UNPROCESSABLE', 'Idempotency-Key 已用于另一个不同的请求', [
         { field: 'headers.idempotency-key', message: '同一个键只能用于同一个请求体' },
       ]);
     }
-    if (row.status === 'done')
-      return { replay: true as const, status: row.responseStatus ?? 200, body: row.responseBody };
-    if (row.lockedUntil && row.lockedUntil > now) {
+    if (row0.status === 'done')
+      return { replay: true as const, status: row0.responseStatus ?? 200, body: row0.responseBody };
+    if (row0.lockedUntil && row0.lockedUntil > now) {
       throw new AppError('CONFLICT', '相同 Idempotency-Key 的请求仍在处理中,请稍后重试', [
         { field: 'headers.idempotency-key', message: '处理中' },
       ]);
@@ -53,7 +63,7 @@ export async function claimKey(actor: Actor, deps: Deps, route: string, key: str
     await repo.updateIdempotency(tx, actor.tenantId, actor.userId, key, {
       lockedUntil: new Date(now.getTime() + IN_FLIGHT_LEASE_MS),
     });
-    return { replay: false as const, hash };
+    return { replay: false as const, hash, takeover: true };
   });
 }
 
@@ -62,9 +72,12 @@ export async function releaseKey(actor: Actor, deps: Deps, key: string): Promise
   await repo.deleteIdempotency(deps.database.db, actor.tenantId, actor.userId, key);
 }
 
-/** Remember the response (called after the case committed; a crash before it leaves a takeable claim). */
-export async function completeKey(actor: Actor, deps: Deps, key: string, status: number, body: unknown): Promise<void> {
-  await repo.updateIdempotency(deps.database.db, actor.tenantId, actor.userId, key, {
+/**
+ * Remember the response, in the transaction that made it: a crash before the commit leaves neither
+ * the change nor the stored answer (the claim is then taken over after its lease).
+ */
+export async function completeKey(tx: Tx, actor: Actor, key: string, status: number, body: unknown): Promise<void> {
+  await repo.updateIdempotency(tx, actor.tenantId, actor.userId, key, {
     status: 'done',
     lockedUntil: null,
     responseStatus: status,

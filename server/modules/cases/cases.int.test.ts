@@ -570,6 +570,131 @@ describe('deadlines and escalation', () => {
   });
 });
 
+describe('reminders the watch keeps', () => {
+  test('a parked case comes back to its HQ on its review date; an undecided request goes up after its limit', async () => {
+    const tenantId = s.leader?.info.user.tenant.id as string;
+    await relogin();
+    const now = t.clock.now();
+    let a = (
+      await report(s.field_worker as Session, { category: 'C0202', description: '护栏(挂账复查)' })
+    ).json() as TCaseDetail;
+    a = await moveOk(s.commander as Session, a, { to: 'registered' });
+    const review = new Date(now.getTime() + 2 * 86_400_000);
+    a = await moveOk(s.commander as Session, a, { to: 'parked', note: '待道路改造', reviewDate: review.toISOString() });
+
+    let b = (
+      await report(s.field_worker as Session, { category: 'C0202', description: '护栏(争议未裁定)' })
+    ).json() as TCaseDetail;
+    b = await moveOk(s.commander as Session, b, { to: 'registered' });
+    b = await moveOk(s.commander as Session, b, { to: 'dispatched' });
+    const asked = await t.as(s.unit_staff as Session, {
+      method: 'POST',
+      url: `/api/v1/cases/${b.id}/requests`,
+      headers: { 'if-match': `"${b.version}"` },
+      payload: { kind: 'dispute', reason: '不属本社区' },
+    });
+    assert.equal(asked.statusCode, 200, asked.body);
+    const decideBy = new Date((asked.json() as TCaseDetail).requests[0]?.decideBy as string);
+
+    // Before either time nothing happens to these two (earlier tests may have left others due).
+    let r = await runDeadlineWatch(t.deps, tenantId);
+    const reminded = async () =>
+      (
+        await q1<{ n: number }>(
+          sql`select count(*)::int as n from case_events where kind = 'deadline'
+            and data->>'state' in ('parked_review', 'request_overdue') and case_id in (${a.id}, ${b.id})`,
+        )
+      ).n;
+    assert.equal(await reminded(), 0);
+
+    t.clock.set(new Date(Math.max(review.getTime(), decideBy.getTime()) + 60_000));
+    await relogin();
+    r = await runDeadlineWatch(t.deps, tenantId);
+    assert.ok(r.parkedReviews >= 1 && r.overdueRequests >= 1, JSON.stringify(r));
+    assert.equal(await reminded(), 2);
+    a = await get(s.commander as Session, a.id);
+    assert.equal(a.status, 'parked', 'a reminder does not decide for the HQ');
+    assert.ok(a.events.some((e) => e.kind === 'deadline' && e.note?.includes('挂账复查日期已到')));
+    b = await get(s.commander as Session, b.id);
+    assert.equal(b.pendingRequest, 'dispute');
+    assert.ok(b.events.some((e) => e.kind === 'deadline' && e.note?.includes('逾期未裁定')));
+    const notices = await q1<{ review: number; overdue: number; lg: number }>(
+      sql`select count(*) filter (where event = 'parked_review' and case_id = ${a.id})::int as review,
+        count(*) filter (where event = 'request_overdue' and case_id = ${b.id})::int as overdue,
+        count(*) filter (where event = 'request_overdue' and case_id = ${b.id}
+          and unit_id = (select id from org_units where type = 'leading_group' limit 1))::int as lg
+        from notifications`,
+    );
+    assert.deepEqual(notices, { review: 1, overdue: 2, lg: 1 });
+
+    // Once each: running again adds nothing.
+    r = await runDeadlineWatch(t.deps, tenantId);
+    assert.equal(r.parkedReviews, 0);
+    assert.equal(r.overdueRequests, 0);
+    const audits = await q1<{ n: number }>(
+      sql`select count(*)::int as n from audit_events where action in ('cases.parked_review', 'cases.request_overdue')
+        and object_id in (${a.id}, ${b.id})`,
+    );
+    assert.equal(audits.n, 2);
+  });
+});
+
+describe('group commit', () => {
+  test('40 reports at once: all stored once, consecutive numbers, one bad one refused alone, chain intact', async () => {
+    const p = await centreOf(JIULONG);
+    const taken = randomUUID();
+    const bodies = Array.from({ length: 40 }, (_, i) => ({
+      // Two requests carry the same case id: exactly one may win.
+      id: i === 7 || i === 23 ? taken : randomUUID(),
+      source: 'hotline_12345',
+      category: 'C0301',
+      location: { lng: p.lng + i * 1e-5, lat: p.lat, crs: 'wgs84' },
+      description: `并发上报 ${i}`,
+    }));
+    const results = await Promise.all(
+      bodies.map((payload) =>
+        t.as(s.leader as Session, {
+          method: 'POST',
+          url: '/api/v1/cases',
+          headers: { 'idempotency-key': randomUUID() },
+          payload,
+        }),
+      ),
+    );
+    const codes = results.map((r) => r.statusCode);
+    assert.equal(codes.filter((c) => c === 201).length, 39, JSON.stringify(codes));
+    assert.equal(codes.filter((c) => c === 409).length, 1);
+    const made = results.filter((r) => r.statusCode === 201).map((r) => r.json() as TCreateCaseResponse);
+    const seqs = made.map((c) => Number(c.number.split('-')[1])).sort((x, y) => x - y);
+    assert.equal(new Set(seqs).size, 39);
+    // Numbers are unique; a refused attempt may burn one, nothing more.
+    assert.ok((seqs.at(-1) as number) - (seqs[0] as number) <= 39, JSON.stringify(seqs));
+    for (const c of made.slice(0, 5)) {
+      const stored = await get(s.leader as Session, c.id);
+      assert.equal(stored.number, c.number);
+      assert.equal(stored.events.length, 1);
+      assert.deepEqual(
+        { ...c, duplicates: undefined, warnings: undefined, allowed: undefined },
+        { ...stored, duplicates: undefined, warnings: undefined, allowed: undefined },
+        'the answer built from what was written equals a fresh read',
+      );
+    }
+    const counts = await q1<{ cases: number; audits: number; keys: number }>(
+      sql`select (select count(*) from cases where description like '并发上报 %')::int as cases,
+        (select count(*) from audit_events where action = 'cases.create' and object_id in (select id::text from cases where description like '并发上报 %'))::int as audits,
+        (select count(*) from idempotency_keys where status = 'done' and response_body->>'description' like '并发上报 %')::int as keys`,
+    );
+    assert.deepEqual(counts, { cases: 39, audits: 39, keys: 39 });
+    // Rows written by one transaction share its xmin: concurrent reports went in together.
+    const txs = await q1<{ n: number }>(
+      sql`select count(distinct xmin::text)::int as n from cases where description like '并发上报 %'`,
+    );
+    assert.ok(txs.n < 39, `39 cases in ${txs.n} transactions`);
+    const { verifyChain } = await import('../audit/index.ts');
+    assert.equal((await verifyChain(t.deps.database.db, s.leader?.info.user.tenant.id as string)).ok, true);
+  });
+});
+
 describe('the ledger', () => {
   test('filters, scope, paging, the unit’s tasks, the HQ’s queue and the Excel export', async () => {
     const all = (

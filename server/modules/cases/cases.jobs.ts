@@ -4,7 +4,8 @@
  * (cases.states.ts ESCALATION). Time comes from deps.clock, so tests drive it with a ManualClock.
  */
 import { randomUUID } from 'node:crypto';
-import { CASE_STAGE_LABELS, type TCaseStage } from '../../../common/cases.ts';
+import { CASE_STAGE_LABELS, REQUEST_KIND_LABELS, type TCaseStage } from '../../../common/cases.ts';
+import type { Tx } from '../../db/client.ts';
 import type { Deps } from '../../deps.ts';
 import { listTenantIds } from '../../jobs/jobs.repo.ts';
 import { enqueueJob, type Worker } from '../../jobs/worker.ts';
@@ -43,11 +44,15 @@ export interface WatchResult {
   dueSoon: number;
   overdue: number;
   orders: number;
+  /** Parked cases whose review date came (the HQ is reminded once per review date). */
+  parkedReviews: number;
+  /** Requests to the HQ left undecided past their decide-by time (escalated once to the leading group). */
+  overdueRequests: number;
 }
 
 /** One pass over a tenant's open cases; each case is changed in its own transaction. */
 export async function runDeadlineWatch(deps: Deps, tenantId: string): Promise<WatchResult> {
-  const out: WatchResult = { dueSoon: 0, overdue: 0, orders: 0 };
+  const out: WatchResult = { dueSoon: 0, overdue: 0, orders: 0, parkedReviews: 0, overdueRequests: 0 };
   const now = deps.clock.now();
   const cal = await loadWorkCalendar(deps, tenantId);
   const leadingGroup = await repo.leadingGroupId(deps.database.db, tenantId);
@@ -180,5 +185,116 @@ export async function runDeadlineWatch(deps: Deps, tenantId: string): Promise<Wa
     // A full batch may have more behind it; a batch where nothing changed means the rest is waiting on time.
     if (batch.length < BATCH || changed === 0) break;
   }
+  out.parkedReviews = await remindParkedReviews(deps, tenantId, now);
+  out.overdueRequests = await escalateUndecidedRequests(deps, tenantId, now, leadingGroup);
   return out;
+}
+
+/** A timeline event, an audit event and notices for one case, in the caller's transaction. */
+async function systemNote(
+  tx: Tx,
+  deps: Deps,
+  c: repo.CaseRow,
+  note: { text: string; data: Record<string, unknown>; action: string },
+  notices: Parameters<typeof notify>[2][],
+): Promise<void> {
+  const now = deps.clock.now();
+  await repo.appendEvent(tx, {
+    tenantId: c.tenantId,
+    caseId: c.id,
+    at: now,
+    actorId: null,
+    actorName: '系统',
+    kind: 'deadline',
+    note: note.text,
+    data: note.data,
+  });
+  await recordAudit(tx, deps.clock, SYSTEM(c.tenantId), {
+    action: note.action,
+    objectType: 'case',
+    objectId: c.id,
+    details: note.data,
+  });
+  for (const n of notices) await notify(tx, deps, n);
+}
+
+/** 挂账 is not forgetting: when a parked case's review date comes, its HQ is told to look again. */
+async function remindParkedReviews(deps: Deps, tenantId: string, now: Date): Promise<number> {
+  let done = 0;
+  for (const { id } of await repo.parkedDue(deps.database.db, tenantId, now, BATCH)) {
+    const did = await deps.database.db.transaction(async (tx) => {
+      const c = await repo.lockCase(tx, tenantId, id);
+      if (c?.status !== 'parked' || !c.parkedUntil || c.parkedUntil > now) return false;
+      const parkedUntil = c.parkedUntil.toISOString();
+      await systemNote(
+        tx,
+        deps,
+        c,
+        {
+          text: '挂账复查日期已到,请指挥部复查:恢复办理或继续挂账',
+          data: { state: 'parked_review', parkedUntil },
+          action: 'cases.parked_review',
+        },
+        [
+          {
+            tenantId,
+            caseId: c.id,
+            link: `/cases/${c.id}`,
+            event: 'parked_review',
+            unitId: c.hqId,
+            title: `挂账案件到期复查 ${c.number}`,
+            body: `案件 ${c.number} 挂账复查日期已到,请复查后恢复办理或说明继续挂账的理由。`,
+          },
+        ],
+      );
+      return true;
+    });
+    if (did) done++;
+  }
+  return done;
+}
+
+/** A request the HQ leaves undecided past its time limit goes up to the leading group (推诿 has a clock too). */
+async function escalateUndecidedRequests(
+  deps: Deps,
+  tenantId: string,
+  now: Date,
+  leadingGroup: string | null,
+): Promise<number> {
+  let done = 0;
+  for (const r of await repo.requestsPastDecideBy(deps.database.db, tenantId, now, BATCH)) {
+    const did = await deps.database.db.transaction(async (tx) => {
+      const c = await repo.lockCase(tx, tenantId, r.caseId);
+      if (!c || c.pendingRequest !== r.kind) return false;
+      const label = REQUEST_KIND_LABELS[r.kind as keyof typeof REQUEST_KIND_LABELS] ?? r.kind;
+      const recipients = [c.hqId, leadingGroup].filter((x): x is string => !!x);
+      await systemNote(
+        tx,
+        deps,
+        c,
+        {
+          text: `${label}申请逾期未裁定,已报领导小组`,
+          data: {
+            state: 'request_overdue',
+            requestId: r.id,
+            kind: r.kind,
+            decideBy: r.decideBy?.toISOString() ?? null,
+          },
+          action: 'cases.request_overdue',
+        },
+        recipients.map((unitId) => ({
+          tenantId,
+          caseId: c.id,
+          link: `/cases/${c.id}`,
+          event: 'request_overdue' as const,
+          unitId,
+          title: `${label}申请逾期未裁定 ${c.number}`,
+          body: `案件 ${c.number} 的${label}申请已超过裁定时限,请指挥部立即裁定。`,
+        })),
+      );
+      return true;
+    });
+    if (did) done++;
+  }
+  return done;
 }

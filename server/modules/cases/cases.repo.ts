@@ -19,15 +19,35 @@ export type SpotRow = typeof caseSpots.$inferSelect;
 
 /** Next number of a per-tenant, per-year sequence; concurrent callers get distinct numbers. */
 export async function nextNumber(db: Executor, tenantId: string, kind: string, year: number): Promise<number> {
-  const r = rowsOf<{ last: number }>(
-    await db.execute(sql`insert into number_sequences (tenant_id, kind, year, last) values (${tenantId}, ${kind}, ${year}, 1)
-      on conflict (tenant_id, kind, year) do update set last = number_sequences.last + 1 returning last`),
-  );
-  return Number(r[0]?.last);
+  return reserveNumbers(db, tenantId, kind, year, 1);
 }
 
-export async function insertCase(db: Executor, row: CaseInsert): Promise<void> {
-  await db.insert(cases).values(row);
+/** Reserve `count` consecutive numbers of a sequence; returns the first. */
+export async function reserveNumbers(
+  db: Executor,
+  tenantId: string,
+  kind: string,
+  year: number,
+  count: number,
+): Promise<number> {
+  const r = rowsOf<{ last: number }>(
+    await db.execute(sql`insert into number_sequences (tenant_id, kind, year, last) values (${tenantId}, ${kind}, ${year}, ${count})
+      on conflict (tenant_id, kind, year) do update set last = number_sequences.last + ${count} returning last`),
+  );
+  return Number(r[0]?.last) - count + 1;
+}
+
+/** Insert cases and return the stored rows (defaults included), in the order given. */
+export async function insertCases(db: Executor, rows: CaseInsert[]): Promise<CaseRow[]> {
+  if (rows.length === 0) return [];
+  const stored = await db.insert(cases).values(rows).returning();
+  const byId = new Map(stored.map((r) => [r.id, r]));
+  return rows.map((r) => byId.get(r.id) as CaseRow);
+}
+
+/** Insert timeline events whose seqs the caller knows (new cases' first events). */
+export async function insertEvents(db: Executor, rows: CaseEventRow[]): Promise<void> {
+  if (rows.length > 0) await db.insert(caseEvents).values(rows);
 }
 
 export async function caseExists(db: Executor, tenantId: string, id: string): Promise<boolean> {
@@ -386,12 +406,42 @@ export async function casesNeedingDeadlineWork(db: Executor, tenantId: string, n
     .limit(limit);
 }
 
-/** Parked cases whose review date has come. */
-export async function parkedDue(db: Executor, tenantId: string, now: Date) {
+/** Parked cases whose review date has come and whose HQ has not yet been reminded of that date. */
+export async function parkedDue(db: Executor, tenantId: string, now: Date, limit: number) {
   return db
     .select({ id: cases.id })
     .from(cases)
-    .where(and(eq(cases.tenantId, tenantId), eq(cases.status, 'parked'), sql`${cases.parkedUntil} <= ${now}`));
+    .where(
+      and(
+        eq(cases.tenantId, tenantId),
+        eq(cases.status, 'parked'),
+        sql`${cases.parkedUntil} <= ${now}`,
+        sql`not exists (select 1 from case_events e where e.tenant_id = ${cases.tenantId} and e.case_id = ${cases.id}
+          and e.kind = 'deadline' and e.data->>'state' = 'parked_review'
+          and (e.data->>'parkedUntil')::timestamptz = ${cases.parkedUntil})`,
+      ),
+    )
+    .orderBy(cases.parkedUntil)
+    .limit(limit);
+}
+
+/** Pending requests to the HQ past their decide-by time that have not been escalated yet. */
+export async function requestsPastDecideBy(db: Executor, tenantId: string, now: Date, limit: number) {
+  return db
+    .select()
+    .from(caseRequests)
+    .where(
+      and(
+        eq(caseRequests.tenantId, tenantId),
+        eq(caseRequests.status, 'pending'),
+        sql`${caseRequests.decideBy} <= ${now}`,
+        sql`not exists (select 1 from case_events e where e.tenant_id = ${caseRequests.tenantId}
+          and e.case_id = ${caseRequests.caseId} and e.kind = 'deadline' and e.data->>'state' = 'request_overdue'
+          and e.data->>'requestId' = ${caseRequests.id}::text)`,
+      ),
+    )
+    .orderBy(caseRequests.decideBy)
+    .limit(limit);
 }
 
 // Idempotency keys --------------------------------------------------------------------------------
@@ -407,6 +457,23 @@ export async function getIdempotency(db: Executor, tenantId: string, userId: str
     )
     .for('update');
   return r ?? null;
+}
+
+/** Store the answers of several requests under their keys, in one statement. */
+export async function completeIdempotencyKeys(
+  db: Executor,
+  tenantId: string,
+  done: { userId: string; key: string; status: number; body: unknown }[],
+): Promise<void> {
+  if (done.length === 0) return;
+  const values = sql.join(
+    done.map((d) => sql`(${d.userId}::uuid, ${d.key}::text, ${d.status}::int, ${JSON.stringify(d.body)}::jsonb)`),
+    sql`, `,
+  );
+  await db.execute(sql`update idempotency_keys k set status = 'done', locked_until = null,
+      response_status = v.status, response_body = v.body
+    from (values ${values}) as v(user_id, key, status, body)
+    where k.tenant_id = ${tenantId} and k.user_id = v.user_id and k.key = v.key`);
 }
 
 /** Claim a key; false when another request holds it already. */

@@ -20,13 +20,16 @@ import {
 import type { TCaseSource, TSeverity } from '../../../common/categories.ts';
 import type { TRole } from '../../../common/roles.ts';
 import type { Executor, Tx } from '../../db/client.ts';
+import { readConfigStamp, referenceData } from '../../db/config-stamps.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { distanceM, metresPerDegree } from '../../lib/geo.ts';
-import { recordAudit } from '../audit/index.ts';
+import { GroupCommit } from '../../lib/group-commit.ts';
+import { type AuditEntry, recordAudit, recordAuditEvents } from '../audit/index.ts';
 import type { Actor } from '../auth/index.ts';
 import { deadlineFrom, loadWorkCalendar, type WorkCalendar } from '../calendar/index.ts';
-import { categoryByCode, categoryRuleVersion } from '../categories/index.ts';
+import { categoryByCode, categoryByCodeAt, categoryRuleVersion } from '../categories/index.ts';
 import { evidenceWarnings } from '../media/index.ts';
 import { notify } from '../notifications/index.ts';
 import { explain, pointGridRuleAt } from '../routing/index.ts';
@@ -65,6 +68,10 @@ interface Standing {
 
 async function standingOf(actor: Actor, db: Executor, c: repo.CaseRow): Promise<Standing> {
   const unit = c.unitId ? (await repo.unitsByIds(db, actor.tenantId, [c.unitId]))[0] : undefined;
+  return standingWith(actor, c, unit);
+}
+
+function standingWith(actor: Actor, c: repo.CaseRow, unit: repo.UnitInfo | undefined): Standing {
   const tenantWide = actor.scope.kind === 'tenant';
   return {
     isHq: tenantWide || (c.hqId !== null && actor.scope.kind === 'subtrees' && actor.scope.hqIds.includes(c.hqId)),
@@ -142,8 +149,15 @@ async function stageDeadline(
 
 /** The calendar year of an instant in the district's time zone (numbers restart each year). */
 export function yearIn(date: Date, timeZone: string): number {
-  return Number(new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }).format(date));
+  let f = yearFormats.get(timeZone);
+  if (!f) {
+    // Building a DateTimeFormat costs far more than using one.
+    f = new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' });
+    yearFormats.set(timeZone, f);
+  }
+  return Number(f.format(date));
 }
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
 
 // ---------------------------------------------------------------------------------------------------
 // Photos
@@ -232,21 +246,111 @@ export async function nearby(
   return { items: await nearbyOpenCases(actor, deps, { lat, lng, categoryId: category.id }) };
 }
 
+/** The first timeline event of a new case (its seq is always 1). */
+function firstEvent(
+  tenantId: string,
+  caseId: string,
+  e: Pick<repo.CaseEventRow, 'at' | 'actorId' | 'actorName' | 'note' | 'photos' | 'data'>,
+): repo.CaseEventRow {
+  return { tenantId, caseId, seq: 1, kind: 'created', fromStatus: null, toStatus: 'reported', ...e };
+}
+
+/** The ledger's view of a case row, from names the caller already knows (no join needed). */
+function ledgerRowOf(
+  c: repo.CaseRow,
+  names: {
+    category: { code: string; name: string };
+    grid: { code: string; name: string } | null;
+    hq: string | null;
+    unit: string | null;
+    assignee: string | null;
+  },
+): repo.LedgerRow {
+  return {
+    id: c.id,
+    number: c.number,
+    source: c.source,
+    status: c.status,
+    category_id: c.categoryId,
+    category_code: names.category.code,
+    category_name: names.category.name,
+    category_version: c.categoryVersion,
+    severity: c.severity,
+    description: c.description,
+    address: c.address,
+    lat: c.lat,
+    lng: c.lng,
+    grid_id: c.gridId,
+    grid_code: names.grid?.code ?? null,
+    grid_name: names.grid?.name ?? null,
+    hq_id: c.hqId,
+    hq_name: names.hq,
+    unit_id: c.unitId,
+    unit_name: names.unit,
+    assignee_id: c.assigneeId,
+    assignee_name: names.assignee,
+    stage: c.stage,
+    due_at: iso(c.dueAt),
+    due_state: c.dueState,
+    overdue_count: c.overdueCount,
+    returned_count: c.returnedCount,
+    escalation_level: c.escalationLevel,
+    is_recurrence: c.isRecurrence,
+    pending_request: c.pendingRequest,
+    external_ref: c.externalRef,
+    reported_at: iso(c.reportedAt) as string,
+    closed_at: iso(c.closedAt),
+    version: c.version,
+  };
+}
+
 /**
  * Report a problem: validate, route (grid, HQ, unit, person, deadlines), number, store with its
- * before-photos, the first timeline event and the audit event; answer with duplicates nearby.
+ * before-photos, the first timeline event and the audit event; answer with duplicates nearby. The
+ * answer is built from what was written, and with `idempotencyKey` it is stored under that key in
+ * the same transaction (a retry either finds both or neither).
  */
-export async function createCase(actor: Actor, deps: Deps, input: TCreateCase): Promise<TCreateCaseResponse> {
+export async function createCase(
+  actor: Actor,
+  deps: Deps,
+  input: TCreateCase,
+  opts: { idempotencyKey?: string } = {},
+): Promise<TCreateCaseResponse> {
+  const writer = intakeWriter(deps, actor.tenantId);
+  const release = writer.expect();
+  let prepared: PreparedCase;
+  try {
+    prepared = await prepareCase(actor, deps, input, opts);
+  } finally {
+    release();
+  }
+  try {
+    return await writer.submit(prepared);
+  } catch (e) {
+    if (isUniqueViolation(e, 'cases_tenant_id_id_pk')) {
+      throw new AppError('CONFLICT', '该案件编号(id)已存在;重试请使用相同的 Idempotency-Key', [
+        { field: 'body.id', message: '已存在' },
+      ]);
+    }
+    throw e;
+  }
+}
+
+/** Everything about a new case that can be decided before writing it (routing, deadlines, lookups). */
+async function prepareCase(
+  actor: Actor,
+  deps: Deps,
+  input: TCreateCase,
+  opts: { idempotencyKey?: string },
+): Promise<PreparedCase> {
   const db = deps.database.db;
-  const category = await categoryByCode(db, actor.tenantId, input.category);
+  // Reference data (category, matrix, units, people) comes from memory under the tenant's stamp.
+  const stamp = actor.configStamp ?? (await readConfigStamp(db, actor.tenantId));
+  const reference = referenceData(deps.database, actor.tenantId, stamp);
+  const category = await categoryByCodeAt(deps, actor.tenantId, input.category, stamp);
   if (!category) {
     throw new AppError('VALIDATION_FAILED', `问题分类 ${input.category} 不存在或已停用`, [
       { field: 'body.category', message: '分类不存在或已停用' },
-    ]);
-  }
-  if (await repo.caseExists(db, actor.tenantId, input.id)) {
-    throw new AppError('CONFLICT', '该案件编号(id)已存在;重试请使用相同的 Idempotency-Key', [
-      { field: 'body.id', message: '已存在' },
     ]);
   }
   const needPhotos = SOURCES_WITH_PHOTOS.includes(input.source) ? category.rule.evidence.beforePhotos : 0;
@@ -261,7 +365,7 @@ export async function createCase(actor: Actor, deps: Deps, input: TCreateCase): 
   const point = 'lat' in loc ? loc : null;
   const routed = point
     ? await explain(
-        actor,
+        { ...actor, configStamp: stamp },
         deps,
         {
           lat: point.lat,
@@ -297,57 +401,64 @@ export async function createCase(actor: Actor, deps: Deps, input: TCreateCase): 
     : { via: 'category_lead', rule: null, note: '仅有地址,按分类牵头单位派往' };
 
   const cal = await loadWorkCalendar(deps, actor.tenantId);
-  const base = {
-    tenantId: actor.tenantId,
-    categoryId: category.id,
-    categoryVersion: category.version,
-    severity: input.severity,
-  };
+  const severity = input.severity as TSeverity;
   // Planned stage deadlines, each from the previous one; each is reset when its stage really starts.
-  const registerDue = await stageDeadline(db, cal, base, 'register', now);
-  const dispatchDue = registerDue && (await stageDeadline(db, cal, base, 'dispatch', registerDue));
-  const handleDue = dispatchDue && (await stageDeadline(db, cal, base, 'handle', dispatchDue));
-  const verifyDue = handleDue && (await stageDeadline(db, cal, base, 'verify', handleDue));
+  // The category was read at its current rule version, so its handling limit is that version's.
+  const handle: StageLimit = category.rule.timeLimits[severity] ??
+    category.rule.timeLimits.normal ?? { value: 1, unit: 'working_days' };
+  const registerDue = deadlineFrom(now, STAGE_LIMITS.register[severity], cal);
+  const dispatchDue = deadlineFrom(registerDue, STAGE_LIMITS.dispatch[severity], cal);
+  const handleDue = deadlineFrom(dispatchDue, handle, cal);
+  const verifyDue = deadlineFrom(handleDue, STAGE_LIMITS.verify[severity], cal);
 
   const duplicates = wgs
     ? await nearbyOpenCases(actor, deps, { lat: wgs.lat, lng: wgs.lng, categoryId: category.id })
     : [];
   const year = yearIn(now, deps.config.TZ);
   const warnings: string[] = [];
+  if (duplicates.length > 0)
+    warnings.push(
+      `附近 ${deps.config.CASE_DUPLICATE_RADIUS_M} 米内 ${deps.config.CASE_DUPLICATE_WINDOW_H} 小时内已有 ${duplicates.length} 件${DUPLICATE_SOURCES_NOTE}未办结,可合并`,
+    );
+  const unit = unitId
+    ? (await reference.memo(`cases:unit:${unitId}`, () => repo.unitsByIds(db, actor.tenantId, [unitId])))[0]
+    : undefined;
+  const leadUnitName =
+    routed?.leadUnit?.id === leadUnitId ? (routed?.leadUnit?.name ?? null) : category.rule.leadUnitName;
+  const unitName =
+    responsible?.unit.id === unitId ? responsible.unit.name : unitId === leadUnitId ? leadUnitName : null;
 
-  await db.transaction(async (tx) => {
-    const photos = await checkPhotos(tx, actor, input.photos, input.id, 'body.photos');
-    // 反弹: the same category closed at this spot within the window.
-    let spotId: string | null = null;
-    let recurrenceOfId: string | null = null;
-    if (wgs) {
-      const spots = (
-        await repo.spotsNear(
-          tx,
-          actor.tenantId,
-          category.id,
-          boxAround(wgs.lng, wgs.lat, deps.config.CASE_DUPLICATE_RADIUS_M),
-        )
+  // 反弹: the same category closed at this spot within the window. Read before the write (a spot is
+  // only created when a case closes, so a case written concurrently cannot change the answer).
+  let spot: repo.SpotRow | undefined;
+  let recurrenceOfId: string | null = null;
+  if (wgs) {
+    spot = (
+      await repo.spotsNear(
+        db,
+        actor.tenantId,
+        category.id,
+        boxAround(wgs.lng, wgs.lat, deps.config.CASE_DUPLICATE_RADIUS_M),
       )
-        .map((s) => ({ s, d: distanceM([wgs.lng, wgs.lat], [s.lng, s.lat]) }))
-        .filter((x) => x.d <= deps.config.CASE_DUPLICATE_RADIUS_M)
-        .sort((a, b) => a.d - b.d);
-      const spot = spots[0]?.s;
-      if (spot) {
-        spotId = spot.id;
-        const windowStart = now.getTime() - deps.config.CASE_RECURRENCE_DAYS * 86_400_000;
-        if (spot.lastClosedAt && spot.lastClosedAt.getTime() >= windowStart) recurrenceOfId = spot.lastCaseId;
-        await repo.bumpSpotCounts(tx, actor.tenantId, spot.id, recurrenceOfId !== null);
-      }
+    )
+      .map((s) => ({ s, d: distanceM([wgs.lng, wgs.lat], [s.lng, s.lat]) }))
+      .filter((x) => x.d <= deps.config.CASE_DUPLICATE_RADIUS_M)
+      .sort((a, b) => a.d - b.d)[0]?.s;
+    if (spot) {
+      const windowStart = now.getTime() - deps.config.CASE_RECURRENCE_DAYS * 86_400_000;
+      if (spot.lastClosedAt && spot.lastClosedAt.getTime() >= windowStart) recurrenceOfId = spot.lastCaseId;
     }
-    const seq = await repo.nextNumber(tx, actor.tenantId, 'case', year);
-    const clock = clockFor('register', now, registerDue);
-    await repo.insertCase(tx, {
+  }
+  const linked = recurrenceOfId ? await repo.casesNumbers(db, actor.tenantId, [recurrenceOfId]) : [];
+
+  return {
+    actor,
+    input,
+    idempotencyKey: opts.idempotencyKey ?? null,
+    year,
+    row: {
       tenantId: actor.tenantId,
       id: input.id,
-      year,
-      seq,
-      number: `${year}-${String(seq).padStart(6, '0')}`,
       source: input.source,
       categoryId: category.id,
       categoryVersion: category.version,
@@ -373,21 +484,17 @@ export async function createCase(actor: Actor, deps: Deps, input: TCreateCase): 
       dispatchDue,
       handleDue,
       verifyDue,
-      ...clock,
-      spotId,
+      ...clockFor('register', now, registerDue),
+      spotId: spot?.id ?? null,
       isRecurrence: recurrenceOfId !== null,
       recurrenceOfId,
       reportedAt: now,
       updatedAt: now,
-    });
-    const eventSeq = await repo.appendEvent(tx, {
-      tenantId: actor.tenantId,
-      caseId: input.id,
+    },
+    event: firstEvent(actor.tenantId, input.id, {
       at: now,
       actorId: actor.userId,
       actorName: actor.displayName,
-      kind: 'created',
-      toStatus: 'reported',
       note: input.description,
       photos: input.photos,
       data: {
@@ -398,28 +505,160 @@ export async function createCase(actor: Actor, deps: Deps, input: TCreateCase): 
         ...(recurrenceOfId ? { recurrenceOfId } : {}),
         ...(duplicates.length ? { duplicates: duplicates.map((d) => d.id) } : {}),
       },
-    });
-    await repo.attachMedia(
-      tx,
-      photos.map((p) => {
-        const w = evidenceWarnings(p, { lat: wgs?.lat, lng: wgs?.lng, at: now });
-        warnings.push(...w);
-        return { tenantId: actor.tenantId, caseId: input.id, mediaId: p.id, stage: 'before', eventSeq, warnings: w };
-      }),
-    );
-    await recordAudit(tx, deps.clock, actor, {
+    }),
+    audit: {
       action: 'cases.create',
       objectType: 'case',
       objectId: input.id,
       details: { source: input.source, category: category.code, unitId, recurrence: recurrenceOfId !== null },
-    });
-  });
-  if (duplicates.length > 0)
-    warnings.push(
-      `附近 ${deps.config.CASE_DUPLICATE_RADIUS_M} 米内 ${deps.config.CASE_DUPLICATE_WINDOW_H} 小时内已有 ${duplicates.length} 件${DUPLICATE_SOURCES_NOTE}未办结,可合并`,
+    },
+    names: {
+      category,
+      grid: routed?.grid ?? null,
+      hq: routed?.hq?.id === hqId ? (routed?.hq?.name ?? null) : category.rule.leadHqName,
+      unit: unitName,
+      assignee: responsible?.person?.id === assigneeId ? (responsible?.person?.name ?? null) : null,
+    },
+    unit,
+    lead: leadUnitId ? { id: leadUnitId, name: leadUnitName ?? '' } : undefined,
+    linked,
+    spot: spot ?? null,
+    point: wgs,
+    duplicates,
+    warnings,
+  };
+}
+
+/** A case ready to be written: everything decided, nothing stored yet. */
+interface PreparedCase {
+  actor: Actor;
+  input: TCreateCase;
+  idempotencyKey: string | null;
+  year: number;
+  row: Omit<repo.CaseInsert, 'year' | 'seq' | 'number'>;
+  event: repo.CaseEventRow;
+  audit: AuditEntry;
+  names: Parameters<typeof ledgerRowOf>[1];
+  unit: repo.UnitInfo | undefined;
+  lead: { id: string; name: string } | undefined;
+  linked: { id: string; number: string }[];
+  spot: repo.SpotRow | null;
+  point: { lat: number; lng: number } | null;
+  duplicates: TCreateCaseResponse['duplicates'];
+  warnings: string[];
+}
+
+const intakeWriters = new WeakMap<Deps['database'], Map<string, GroupCommit<PreparedCase, TCreateCaseResponse>>>();
+
+/** One group-commit queue per database and tenant (the audit chain is per tenant). */
+function intakeWriter(deps: Deps, tenantId: string): GroupCommit<PreparedCase, TCreateCaseResponse> {
+  let byTenant = intakeWriters.get(deps.database);
+  if (!byTenant) {
+    byTenant = new Map();
+    intakeWriters.set(deps.database, byTenant);
+  }
+  let w = byTenant.get(tenantId);
+  if (!w) {
+    w = new GroupCommit((take) => writeCases(deps, tenantId, take));
+    byTenant.set(tenantId, w);
+  }
+  return w;
+}
+
+/**
+ * Write prepared cases of one tenant in one transaction: numbers, rows, first events, photos, audit
+ * events and the stored answers of their idempotency keys. The cases are taken from the queue once
+ * the transaction is open; answers in the order taken.
+ */
+async function writeCases(deps: Deps, tenantId: string, take: () => PreparedCase[]): Promise<TCreateCaseResponse[]> {
+  return deps.database.db.transaction(async (tx) => {
+    const items = take();
+    // The same photo in two cases of one batch would pass both checks; written alone, the second fails.
+    const photoIds = items.flatMap((p) => p.input.photos);
+    if (items.length > 1 && new Set(photoIds).size !== photoIds.length)
+      throw new Error('photo in two cases of a batch');
+    const media = new Map<string, repo.CaseMediaView[]>();
+    const warnings = new Map<string, string[]>();
+    for (const p of items) {
+      const list = [...p.warnings];
+      if (p.input.photos.length > 0) {
+        const facts = await checkPhotos(tx, p.actor, p.input.photos, p.input.id, 'body.photos');
+        media.set(
+          p.input.id,
+          facts.map((f) => {
+            const w = evidenceWarnings(f, { lat: p.point?.lat, lng: p.point?.lng, at: p.row.reportedAt as Date });
+            list.push(...w);
+            return { mediaId: f.id, stage: 'before', warnings: w, takenAt: f.takenAt };
+          }),
+        );
+      }
+      warnings.set(p.input.id, list);
+      if (p.spot) await repo.bumpSpotCounts(tx, tenantId, p.spot.id, p.row.recurrenceOfId !== null);
+    }
+    const rows: repo.CaseInsert[] = [];
+    for (const year of new Set(items.map((p) => p.year))) {
+      const ofYear = items.filter((p) => p.year === year);
+      let seq = await repo.reserveNumbers(tx, tenantId, 'case', year, ofYear.length);
+      for (const p of ofYear) {
+        const n = seq++;
+        rows.push({ ...p.row, year, seq: n, number: `${year}-${String(n).padStart(6, '0')}` });
+      }
+    }
+    const stored = new Map((await repo.insertCases(tx, rows)).map((c) => [c.id, c]));
+    await repo.insertEvents(
+      tx,
+      items.map((p) => p.event),
     );
-  const detail = await getCase(actor, deps, input.id);
-  return { ...detail, duplicates, warnings };
+    await repo.attachMedia(
+      tx,
+      items.flatMap((p) =>
+        (media.get(p.input.id) ?? []).map((m) => ({
+          tenantId,
+          caseId: p.input.id,
+          mediaId: m.mediaId,
+          stage: m.stage,
+          eventSeq: p.event.seq,
+          warnings: m.warnings,
+        })),
+      ),
+    );
+    await recordAuditEvents(
+      tx,
+      deps.clock,
+      items.map((p) => ({ ctx: p.actor, entry: p.audit })),
+    );
+    const bodies = items.map((p): TCreateCaseResponse => {
+      const c = stored.get(p.input.id) as repo.CaseRow;
+      const detail = presentCase(p.actor, {
+        row: ledgerRowOf(c, p.names),
+        c,
+        events: [p.event],
+        media: media.get(p.input.id) ?? [],
+        requests: [],
+        orders: [],
+        standing: standingWith(p.actor, c, p.unit),
+        users: [{ id: p.actor.userId, name: p.actor.displayName }],
+        lead: p.lead,
+        linked: p.linked,
+        spot: p.spot
+          ? {
+              id: p.spot.id,
+              caseCount: p.spot.caseCount + 1,
+              recurrenceCount: p.spot.recurrenceCount + (p.row.recurrenceOfId ? 1 : 0),
+            }
+          : null,
+      });
+      return { ...detail, duplicates: p.duplicates, warnings: warnings.get(p.input.id) ?? [] };
+    });
+    await repo.completeIdempotencyKeys(
+      tx,
+      tenantId,
+      items.flatMap((p, i) =>
+        p.idempotencyKey ? [{ userId: p.actor.userId, key: p.idempotencyKey, status: 201, body: bodies[i] }] : [],
+      ),
+    );
+    return bodies;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -483,6 +722,26 @@ export async function getCase(actor: Actor, deps: Deps, id: string): Promise<TCa
     repo.casesNumbers(db, actor.tenantId, [c.mergedIntoId ?? '', c.recurrenceOfId ?? '']),
     c.spotId ? repo.getSpot(db, actor.tenantId, c.spotId) : Promise.resolve(null),
   ]);
+  return presentCase(actor, { row, c, events, media, requests, orders, standing, users, lead: units[0], linked, spot });
+}
+
+/** Everything a case detail is made of, read from the database or known from having just written it. */
+interface CaseParts {
+  row: repo.LedgerRow;
+  c: repo.CaseRow;
+  events: repo.CaseEventRow[];
+  media: repo.CaseMediaView[];
+  requests: repo.RequestRow[];
+  orders: Awaited<ReturnType<typeof repo.listSupervisionOrders>>;
+  standing: Standing;
+  users: { id: string; name: string }[];
+  lead: { id: string; name: string } | undefined;
+  linked: { id: string; number: string }[];
+  spot: { id: string; caseCount: number; recurrenceCount: number } | null;
+}
+
+function presentCase(actor: Actor, p: CaseParts): TCaseDetail {
+  const { row, c, events, media, requests, orders, standing, users, linked, spot } = p;
   const ref = (uid: string | null) => {
     const u = uid ? users.find((x) => x.id === uid) : undefined;
     return u ? { id: u.id, name: u.name } : null;
@@ -505,7 +764,7 @@ export async function getCase(actor: Actor, deps: Deps, id: string): Promise<TCa
       hasRole(actor, REQUEST_RULES[k].roles) &&
       standing.isUnit,
   );
-  const lead = units[0];
+  const lead = p.lead;
   return {
     ...summaryOf(row),
     reporter: c.reporter ?? null,
@@ -1270,13 +1529,14 @@ export async function intake(
   const claim = await claimKey(actor, deps, 'POST /api/v1/cases', key, input);
   if (claim.replay) return { status: claim.status, body: claim.body };
   try {
-    const existing = await repo.getCase(deps.database.db, actor.tenantId, input.id);
-    const body =
-      existing && existing.reportedBy === actor.userId
-        ? { ...(await getCase(actor, deps, input.id)), duplicates: [], warnings: [] }
-        : await createCase(actor, deps, input);
-    await completeKey(actor, deps, key, 201, body);
-    return { status: 201, body };
+    // Only a takeover (an earlier attempt's lease ran out) can find the case already there.
+    const existing = claim.takeover ? await repo.getCase(deps.database.db, actor.tenantId, input.id) : null;
+    if (existing && existing.reportedBy === actor.userId) {
+      const body = { ...(await getCase(actor, deps, input.id)), duplicates: [], warnings: [] };
+      await deps.database.db.transaction((tx) => completeKey(tx, actor, key, 201, body));
+      return { status: 201, body };
+    }
+    return { status: 201, body: await createCase(actor, deps, input, { idempotencyKey: key }) };
   } catch (e) {
     if (isClientError(e)) await releaseKey(actor, deps, key);
     throw e;

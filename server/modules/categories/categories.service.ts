@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TCategory, TCategoryRule, TCreateCategory, TUpdateCategory } from '../../../common/categories.ts';
 import type { Executor } from '../../db/client.ts';
+import { referenceData } from '../../db/config-stamps.ts';
 import type { Deps } from '../../deps.ts';
 import { canonicalJson } from '../../lib/canonical-json.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
@@ -77,6 +78,29 @@ export async function getCategory(actor: Actor, deps: Deps, id: string) {
 export async function categoryByCode(db: Executor, tenantId: string, code: string): Promise<TCategory | null> {
   const r = await repo.getWithCurrentRule(db, tenantId, { code });
   return r && (await repo.isUsable(db, tenantId, r.category)) ? toCategory(r) : null;
+}
+
+/**
+ * categoryByCode from memory when the tenant's reference data has not changed since `stamp` was read
+ * (see db/config-stamps.ts); for hot read paths such as case intake. Do not mutate the result.
+ */
+export function categoryByCodeAt(deps: Deps, tenantId: string, code: string, stamp: number): Promise<TCategory | null> {
+  return referenceData(deps.database, tenantId, stamp).memo(`category:${code}`, () =>
+    categoryByCode(deps.database.db, tenantId, code),
+  );
+}
+
+/** categoryRuleVersion from memory under `stamp` (rule versions are written once and not changed). */
+export function categoryRuleVersionAt(
+  deps: Deps,
+  tenantId: string,
+  categoryId: string,
+  version: number,
+  stamp: number,
+): ReturnType<typeof categoryRuleVersion> {
+  return referenceData(deps.database, tenantId, stamp).memo(`category-version:${categoryId}:${version}`, () =>
+    categoryRuleVersion(deps.database.db, tenantId, categoryId, version),
+  );
 }
 
 async function checkRuleRefs(deps: Deps, tenantId: string, rule: TCategoryRule): Promise<void> {

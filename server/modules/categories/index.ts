@@ -1,3 +1,8 @@
 export { registerCategoriesRoutes } from './categories.routes.ts';
 export { seedDemoCategories } from './categories.seed.ts';
-export { categoryByCode, categoryRuleVersion } from './categories.service.ts';
+export {
+  categoryByCode,
+  categoryByCodeAt,
+  categoryRuleVersion,
+  categoryRuleVersionAt,
+} from './categories.service.ts';

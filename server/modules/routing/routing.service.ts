@@ -8,6 +8,7 @@ import {
   type TRuleInput,
 } from '../../../common/routing.ts';
 import type { Tx } from '../../db/client.ts';
+import { referenceData } from '../../db/config-stamps.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -145,6 +146,9 @@ export async function explain(
   known?: { category: Awaited<ReturnType<typeof categoryByCode>> },
 ): Promise<TExplanation> {
   const db = deps.database.db;
+  // Read-only: the matrix, units, people and grid refs may come from memory under the request's stamp.
+  const ref = actor.configStamp === undefined ? null : referenceData(deps.database, actor.tenantId, actor.configStamp);
+  const cached = <T>(key: string, load: () => Promise<T>): Promise<T> => (ref ? ref.memo(key, load) : load());
   const [wlng, wlat] = toWgs84(q.lng, q.lat, q.crs);
   const base: TExplanation = {
     point: { lng: q.lng, lat: q.lat, crs: q.crs, wgs84: { lng: wlng, lat: wlat } },
@@ -185,13 +189,22 @@ export async function explain(
 
   const cell = await locatePoint(deps, actor.tenantId, wlng, wlat);
   if (!cell) return { ...base, reason: '该位置不在本辖区网格范围内,请核实位置或转交属地' };
-  const grid = await repo.gridRef(db, actor.tenantId, cell.gridId);
-  const owner = cell.unitId ? (await repo.unitsByIds(db, actor.tenantId, [cell.unitId]))[0] : undefined;
+  const cellId = cell.gridId;
+  const ownerId = cell.unitId;
+  const grid = await cached(`grid:${cellId}`, () => repo.gridRef(db, actor.tenantId, cellId));
+  const owner = ownerId
+    ? (await cached(`unit:${ownerId}`, () => repo.unitsByIds(db, actor.tenantId, [ownerId])))[0]
+    : undefined;
   // The community is the owner; the subdistrict is the nearest subdistrict on the owner's path.
-  const ancestors = owner ? await repo.unitsByIds(db, actor.tenantId, owner.path.split('/').filter(Boolean)) : [];
+  const ancestors = owner
+    ? await cached(`ancestors:${owner.id}`, () =>
+        repo.unitsByIds(db, actor.tenantId, owner.path.split('/').filter(Boolean)),
+      )
+    : [];
   const community = ancestors.find((u) => u.type === 'community') ?? null;
   const subdistrict = ancestors.find((u) => u.type === 'subdistrict') ?? null;
-  const leader = grid?.leaderUserId ? await repo.userRef(db, actor.tenantId, grid.leaderUserId) : null;
+  const leaderId = grid?.leaderUserId;
+  const leader = leaderId ? await cached(`user:${leaderId}`, () => repo.userRef(db, actor.tenantId, leaderId)) : null;
   const out: TExplanation = {
     ...base,
     inside: true,
@@ -201,7 +214,7 @@ export async function explain(
     gridLeader: leader,
   };
 
-  const rules = await repo.listRules(db, actor.tenantId);
+  const rules = await cached('rules', () => repo.listRules(db, actor.tenantId));
   const ctxFor = (categoryId: string | null, parentId: string | null): ProblemContext => ({
     categoryId,
     categoryParentId: parentId,
