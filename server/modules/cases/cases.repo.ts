@@ -50,14 +50,6 @@ export async function insertEvents(db: Executor, rows: CaseEventRow[]): Promise<
   if (rows.length > 0) await db.insert(caseEvents).values(rows);
 }
 
-export async function caseExists(db: Executor, tenantId: string, id: string): Promise<boolean> {
-  const r = await db
-    .select({ id: cases.id })
-    .from(cases)
-    .where(and(eq(cases.tenantId, tenantId), eq(cases.id, id)));
-  return r.length > 0;
-}
-
 /** The case row, locked for the rest of the transaction. */
 export async function lockCase(db: Executor, tenantId: string, id: string): Promise<CaseRow | null> {
   const [r] = await db
@@ -278,6 +270,73 @@ export async function openCasesNear(
         ${excludeId ? sql`and id <> ${excludeId}` : sql``}
       order by reported_at desc limit 20`),
   );
+}
+
+type NearCase = { id: string; number: string; lat: number; lng: number; reported_at: string; status: string };
+
+/** openCasesNear and spotsNear in one round trip (case intake asks both for the same box). */
+export async function openCasesAndSpotsNear(
+  db: Executor,
+  tenantId: string,
+  categoryId: string,
+  box: [number, number, number, number],
+  since: Date,
+): Promise<{ cases: NearCase[]; spots: SpotRow[] }> {
+  const rows = rowsOf<
+    NearCase & {
+      k: 'c' | 's';
+      grid_id: string | null;
+      case_count: number | null;
+      recurrence_count: number | null;
+      last_case_id: string | null;
+      last_closed_at: string | null;
+      created_at: string | null;
+    }
+  >(
+    await db.execute(sql`select * from (select 'c' as k, id, number, lat, lng, reported_at::text as reported_at, status,
+          null::uuid as grid_id, null::int as case_count, null::int as recurrence_count, null::uuid as last_case_id,
+          null::text as last_closed_at, null::text as created_at
+        from cases
+        where tenant_id = ${tenantId} and category_id = ${categoryId}
+          and lat between ${box[1]} and ${box[3]} and lng between ${box[0]} and ${box[2]}
+          and reported_at >= ${since}
+          and status in ('reported','registered','dispatched','in_progress','handled','returned','verified','parked')
+        order by reported_at desc limit 20) c
+      union all
+      select 's', id, null, lat, lng, null, null, grid_id, case_count, recurrence_count, last_case_id,
+          last_closed_at::text, created_at::text
+        from case_spots
+        where tenant_id = ${tenantId} and category_id = ${categoryId}
+          and lat between ${box[1]} and ${box[3]} and lng between ${box[0]} and ${box[2]}`),
+  );
+  const date = (v: string | null) => (v === null ? null : new Date(v));
+  return {
+    cases: rows
+      .filter((r) => r.k === 'c')
+      .map((r) => ({
+        id: r.id,
+        number: r.number,
+        lat: r.lat,
+        lng: r.lng,
+        reported_at: r.reported_at,
+        status: r.status,
+      })),
+    spots: rows
+      .filter((r) => r.k === 's')
+      .map((r) => ({
+        tenantId,
+        id: r.id,
+        categoryId,
+        lat: Number(r.lat),
+        lng: Number(r.lng),
+        gridId: r.grid_id,
+        caseCount: Number(r.case_count),
+        recurrenceCount: Number(r.recurrence_count),
+        lastCaseId: r.last_case_id,
+        lastClosedAt: date(r.last_closed_at),
+        createdAt: date(r.created_at) as Date,
+      })),
+  };
 }
 
 export async function spotsNear(

@@ -209,20 +209,32 @@ export async function nearbyOpenCases(
   q: { lat: number; lng: number; categoryId: string; excludeId?: string | null },
 ) {
   const r = deps.config.CASE_DUPLICATE_RADIUS_M;
-  const since = new Date(deps.clock.now().getTime() - deps.config.CASE_DUPLICATE_WINDOW_H * 3_600_000);
   const rows = await repo.openCasesNear(
     deps.database.db,
     actor.tenantId,
     q.categoryId,
     boxAround(q.lng, q.lat, r),
-    since,
+    duplicateWindowStart(deps),
     q.excludeId ?? null,
   );
+  return duplicatesFrom(deps, q, rows);
+}
+
+function duplicateWindowStart(deps: Deps): Date {
+  return new Date(deps.clock.now().getTime() - deps.config.CASE_DUPLICATE_WINDOW_H * 3_600_000);
+}
+
+function duplicatesFrom(
+  deps: Deps,
+  at: { lat: number; lng: number },
+  rows: { id: string; number: string; lat: number; lng: number; reported_at: string; status: string }[],
+) {
+  const r = deps.config.CASE_DUPLICATE_RADIUS_M;
   return rows
     .map((x) => ({
       id: x.id,
       number: x.number,
-      distanceM: Math.round(distanceM([q.lng, q.lat], [x.lng, x.lat])),
+      distanceM: Math.round(distanceM([at.lng, at.lat], [x.lng, x.lat])),
       reportedAt: new Date(x.reported_at).toISOString(),
       status: x.status as TCaseStatus,
     }))
@@ -314,7 +326,7 @@ export async function createCase(
   actor: Actor,
   deps: Deps,
   input: TCreateCase,
-  opts: { idempotencyKey?: string } = {},
+  opts: CreateCaseOptions = {},
 ): Promise<TCreateCaseResponse> {
   const writer = intakeWriter(deps, actor.tenantId);
   const release = writer.expect();
@@ -341,7 +353,7 @@ async function prepareCase(
   actor: Actor,
   deps: Deps,
   input: TCreateCase,
-  opts: { idempotencyKey?: string },
+  opts: CreateCaseOptions,
 ): Promise<PreparedCase> {
   const db = deps.database.db;
   // Reference data (category, matrix, units, people) comes from memory under the tenant's stamp.
@@ -387,18 +399,23 @@ async function prepareCase(
   const hqId = routed?.hq?.id ?? category.rule.leadHqId;
   const leadUnitId = routed?.leadUnit?.id ?? category.rule.leadUnitId;
   // Without a point the category's lead unit answers (the HQ may reassign once the place is known).
-  const unitId = responsible?.unit.id ?? leadUnitId ?? null;
-  const assigneeId = responsible?.person?.id ?? null;
+  // A system reporter that knows who answers for the place (a site's responsible unit) says so.
+  const assigned = opts.assignTo ?? null;
+  const unitId = assigned?.unitId ?? responsible?.unit.id ?? leadUnitId ?? null;
+  const assigneeId = assigned ? null : (responsible?.person?.id ?? null);
   const routing = routed
     ? {
-        via: responsible?.via ?? null,
-        rule: responsible?.rule ?? null,
+        via: assigned ? 'assigned' : (responsible?.via ?? null),
+        ...(assigned ? { note: assigned.why } : {}),
+        rule: assigned ? null : (responsible?.rule ?? null),
         grid: routed.grid,
         community: routed.community,
         subdistrict: routed.subdistrict,
         considered: routed.considered.slice(0, 5),
       }
-    : { via: 'category_lead', rule: null, note: '仅有地址,按分类牵头单位派往' };
+    : assigned
+      ? { via: 'assigned', rule: null, note: assigned.why }
+      : { via: 'category_lead', rule: null, note: '仅有地址,按分类牵头单位派往' };
 
   const cal = await loadWorkCalendar(deps, actor.tenantId);
   const severity = input.severity as TSeverity;
@@ -411,9 +428,17 @@ async function prepareCase(
   const handleDue = deadlineFrom(dispatchDue, handle, cal);
   const verifyDue = deadlineFrom(handleDue, STAGE_LIMITS.verify[severity], cal);
 
-  const duplicates = wgs
-    ? await nearbyOpenCases(actor, deps, { lat: wgs.lat, lng: wgs.lng, categoryId: category.id })
-    : [];
+  // Duplicates (open, recent) and the 反弹 spot, read together: one round trip.
+  const near = wgs
+    ? await repo.openCasesAndSpotsNear(
+        db,
+        actor.tenantId,
+        category.id,
+        boxAround(wgs.lng, wgs.lat, deps.config.CASE_DUPLICATE_RADIUS_M),
+        duplicateWindowStart(deps),
+      )
+    : { cases: [], spots: [] };
+  const duplicates = wgs ? duplicatesFrom(deps, wgs, near.cases) : [];
   const year = yearIn(now, deps.config.TZ);
   const warnings: string[] = [];
   if (duplicates.length > 0)
@@ -425,22 +450,17 @@ async function prepareCase(
     : undefined;
   const leadUnitName =
     routed?.leadUnit?.id === leadUnitId ? (routed?.leadUnit?.name ?? null) : category.rule.leadUnitName;
+  if (assigned && !unit) throw new AppError('VALIDATION_FAILED', '指定的责任单位不存在', { unitId: assigned.unitId });
   const unitName =
-    responsible?.unit.id === unitId ? responsible.unit.name : unitId === leadUnitId ? leadUnitName : null;
+    unit?.name ??
+    (responsible?.unit.id === unitId ? responsible.unit.name : unitId === leadUnitId ? leadUnitName : null);
 
   // 反弹: the same category closed at this spot within the window. Read before the write (a spot is
   // only created when a case closes, so a case written concurrently cannot change the answer).
   let spot: repo.SpotRow | undefined;
   let recurrenceOfId: string | null = null;
   if (wgs) {
-    spot = (
-      await repo.spotsNear(
-        db,
-        actor.tenantId,
-        category.id,
-        boxAround(wgs.lng, wgs.lat, deps.config.CASE_DUPLICATE_RADIUS_M),
-      )
-    )
+    spot = near.spots
       .map((s) => ({ s, d: distanceM([wgs.lng, wgs.lat], [s.lng, s.lat]) }))
       .filter((x) => x.d <= deps.config.CASE_DUPLICATE_RADIUS_M)
       .sort((a, b) => a.d - b.d)[0]?.s;
@@ -501,7 +521,7 @@ async function prepareCase(
         source: input.source,
         category: category.code,
         unitId,
-        via: responsible?.via ?? 'category_lead',
+        via: assigned ? 'assigned' : (responsible?.via ?? 'category_lead'),
         ...(recurrenceOfId ? { recurrenceOfId } : {}),
         ...(duplicates.length ? { duplicates: duplicates.map((d) => d.id) } : {}),
       },
@@ -527,6 +547,16 @@ async function prepareCase(
     duplicates,
     warnings,
   };
+}
+
+export interface CreateCaseOptions {
+  /** Store the answer under this Idempotency-Key, in the transaction that writes the case. */
+  idempotencyKey?: string;
+  /**
+   * The unit that answers, decided by the (system) caller instead of the matrix — e.g. a dust alarm
+   * goes to the construction site's registered responsible unit. Never taken from request input.
+   */
+  assignTo?: { unitId: string; why: string };
 }
 
 /** A case ready to be written: everything decided, nothing stored yet. */

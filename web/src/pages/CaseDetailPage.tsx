@@ -62,6 +62,7 @@ const VIA_WORDS: Record<string, string> = {
   rule: '责任矩阵规则',
   category_lead: '分类牵头单位',
   grid_owner: '网格属地',
+  assigned: '登记的责任单位',
 };
 
 /**

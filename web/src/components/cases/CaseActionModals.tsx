@@ -139,6 +139,8 @@ export function TransitionModal({
   const minAfter = transition.action === 'handle' ? Math.max(1, rule?.evidence.afterPhotos ?? 1) : 1;
   const point = detail.lat !== null && detail.lng !== null ? { lat: detail.lat, lng: detail.lng } : null;
   const known = ['note', 'photos', 'reviewDate', 'mergeInto', 'unitId'];
+  // Dispatch goes where the matrix routed the case unless the HQ picks another unit here.
+  const canRedirect = transition.action === 'dispatch' && !req.has('unitId');
 
   const submit = async () => {
     let v: TransitionValues;
@@ -152,7 +154,7 @@ export function TransitionModal({
     if (req.has('photos')) body.photos = photoIds(v.photos);
     if (req.has('reviewDate') && v.reviewDate) body.reviewDate = v.reviewDate.toISOString();
     if (req.has('mergeInto') && v.mergeInto) body.mergeInto = v.mergeInto;
-    if (req.has('unitId') && v.unitId) body.unitId = v.unitId;
+    if ((req.has('unitId') || canRedirect) && v.unitId) body.unitId = v.unitId;
     write.mutate(
       { version: detail.version, write: { kind: 'transition', body } },
       {
@@ -226,6 +228,20 @@ export function TransitionModal({
         {req.has('unitId') && (
           <Form.Item name="unitId" label="责任单位" rules={[{ required: true, message: '请选择责任单位' }]}>
             <UnitTreeSelect placeholder="选择责任单位" />
+          </Form.Item>
+        )}
+        {canRedirect && (
+          <Form.Item
+            name="unitId"
+            label="派往单位"
+            extra={
+              detail.unit
+                ? `不选则按责任矩阵派往「${detail.unit.name}」${detail.assignee ? `(${detail.assignee.name})` : ''}`
+                : '该案件尚无责任单位,请选择'
+            }
+            rules={detail.unit ? [] : [{ required: true, message: '请选择派往单位' }]}
+          >
+            <UnitTreeSelect placeholder={detail.unit ? `改派(可选)` : '选择派往单位'} />
           </Form.Item>
         )}
       </Form>
