@@ -9,6 +9,11 @@
  * (BAD_CRC / MODBUS_CRC_NOT_ALLOWED) → characters (BAD_CHARSET) → segment structure and fields. Because the CRC is
  * checked before any field, every corruption of the data segment is reported as a CRC failure.
  *
+ * Two parsers, one behaviour: parseSegmentFast reads frames of the usual shape straight from the bytes and gives up
+ * (returns undefined) on anything else; parseSegment, the general parser, then answers — so every error and the rarer
+ * quirks have exactly one implementation. hj212.differential.test.ts holds parseFrame to a frozen copy of the parser as
+ * it was before the fast path (hj212.reference.ts).
+ *
  * Decisions on real-device quirks (see ../shared/testdata/hj212/README.md). "Tolerated" means the frame is accepted and
  * the quirk is listed in `frame.quirks`; "rejected" means `{ ok: false }` with the code given.
  * - CRC mismatch: rejected (BAD_CRC). Never "repaired", never skipped.
@@ -60,7 +65,7 @@
  *   `,` between its fields (Rtd, Cou, Min, Avg, Max, Flag), numbers in shortest round-trip form, upper-case CRC, `\r\n`.
  */
 import { DATA_FLAGS, POLLUTANTS } from './codes.ts';
-import { crc16Hj212, crc16Hj212Ascii, crc16Modbus, crcHex } from './crc.ts';
+import { crc16Hj212, crc16Modbus, crcHex } from './crc.ts';
 
 export type CrcKind = 'hj212' | 'modbus';
 
@@ -299,8 +304,7 @@ function parseBytes(input: Uint8Array | string, opts: ParseOptions): ParseResult
     if (h < 0) return fail('BAD_CRC_FORMAT', `"${printable(bytes, end, n)}" is not 4 hex digits`);
     sent = (sent << 4) | h;
   }
-  const checked = crc16Hj212Ascii(bytes, 6, end);
-  const crc = checked & 0xffff;
+  const crc = crc16Hj212(bytes, 6, end);
   let crcKind: CrcKind = 'hj212';
   if (crc !== sent) {
     const modbus = crc16Modbus(bytes, 6, end);
@@ -308,11 +312,13 @@ function parseBytes(input: Uint8Array | string, opts: ParseOptions): ParseResult
     if (!opts.allowModbusCrc) return fail('MODBUS_CRC_NOT_ALLOWED', `CRC ${crcHex(sent)} is CRC-16/MODBUS`);
     crcKind = 'modbus';
   }
-  if (checked > 0xffff) {
-    for (let i = 6; i < end; i++) {
-      const b = bytes[i]!;
-      if (b < 0x20 || b > 0x7e) return fail('BAD_CHARSET', `byte 0x${b.toString(16).padStart(2, '0')} at offset ${i}`);
-    }
+  // Fast path first: it answers for frames of the usual shape and returns undefined for anything else (any error, most
+  // quirks, a byte outside printable ASCII), which the general parser below then answers exactly.
+  const fast = parseSegmentFast(bytes, 6, end, crcKind);
+  if (fast !== undefined) return fast;
+  for (let i = 6; i < end; i++) {
+    const b = bytes[i]!;
+    if (b < 0x20 || b > 0x7e) return fail('BAD_CHARSET', `byte 0x${b.toString(16).padStart(2, '0')} at offset ${i}`);
   }
   return parseSegment(bytes.toString('latin1', 6, end), crcKind);
 }
@@ -917,6 +923,664 @@ function failField(s: string, p: number, eq: number, e: number, r: number): Fail
   return r === R_EMPTY_FLAG
     ? fail('BAD_FIELD', 'empty data flag', key)
     : fail('DUPLICATE_KEY', `another flag than "${s.slice(eq + 1, e)}" was already given`, key);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Fast path
+//
+// parseSegmentFast reads the data segment straight from the bytes in one pass, parses numbers and times while it scans,
+// and returns undefined as soon as it meets anything outside the usual shape: an error of any kind, a byte outside
+// printable ASCII, a header key that is not spelled exactly QN ST CN PW MN Flag PNUM PNO (or repeats), a key in another
+// case, a bare Flag item, a number with an exponent or more than 15 significant digits. The general parser
+// (parseSegment) then answers, so errors, their order and their details, and the rarer quirks have one implementation.
+// What the fast path does accept it answers exactly as parseSegment would; hj212.differential.test.ts holds both
+// against a frozen copy of the original parser.
+
+/** Character classes of the fast scanners: plain printable, `;` `,`, `=`, `-`, `&`, outside printable ASCII. */
+const C_PLAIN = 0;
+const C_SEP = 1;
+const C_EQ = 2;
+const C_DASH = 3;
+const C_AMP = 4;
+const C_BAD = 5;
+const CLS = new Uint8Array(256).fill(C_BAD);
+for (let c = 0x20; c <= 0x7e; c++) CLS[c] = C_PLAIN;
+CLS[59] = C_SEP;
+CLS[44] = C_SEP;
+CLS[61] = C_EQ;
+CLS[45] = C_DASH;
+CLS[38] = C_AMP;
+
+/** Bits of the standard header fields seen (each may appear once on the fast path). */
+const F_QN = 1;
+const F_ST = 2;
+const F_CN = 4;
+const F_PW = 8;
+const F_MN = 16;
+const F_FLAG = 32;
+const F_PNUM = 64;
+const F_PNO = 128;
+
+/** Digits b[i, i+n) as a number, or -1. */
+function digitsAtBytes(b: Uint8Array, i: number, n: number): number {
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const d = b[i + k]! - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** Two decimal digits at b[i] (known to be digits). */
+function d2(b: Uint8Array, i: number): number {
+  return (b[i]! - 48) * 10 + b[i + 1]! - 48;
+}
+
+/** The last calendar day converted by chinaTimeBytes (yyyymmdd) and its days since 1970-01-01. */
+let lastYmd = -1;
+let lastDays = 0;
+
+/**
+ * chinaTimeAt over bytes that are known to be decimal digits: b[i, e) as yyyyMMddHHmmss[SSS] China time → epoch ms;
+ * NaN when not a real time. Consecutive frames carry the same day, so its day number is remembered.
+ */
+function chinaTimeBytes(b: Uint8Array, i: number, e: number): number {
+  const L = e - i;
+  if (L !== 14 && L !== 17) return Number.NaN;
+  const y = d2(b, i) * 100 + d2(b, i + 2);
+  const mo = d2(b, i + 4);
+  const d = d2(b, i + 6);
+  const h = d2(b, i + 8);
+  const mi = d2(b, i + 10);
+  const se = d2(b, i + 12);
+  const ms = L === 17 ? d2(b, i + 14) * 10 + b[i + 16]! - 48 : 0;
+  if (y < 1900 || y > 2999 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59) return Number.NaN;
+  const ymd = y * 10000 + mo * 100 + d;
+  if (ymd !== lastYmd) {
+    if (d > daysInMonth(y, mo)) return Number.NaN;
+    lastDays = daysFromCivil(y, mo, d);
+    lastYmd = ymd;
+  }
+  return lastDays * 86_400_000 + ((h * 60 + mi) * 60 + se) * 1000 + ms - CHINA_OFFSET_MS;
+}
+
+/** The end of the run of decimal digits starting at b[i]. */
+function digitsEnd(b: Uint8Array, i: number): number {
+  for (;;) {
+    const d = b[i]! - 48;
+    if (d < 0 || d > 9) return i;
+    i++;
+  }
+}
+
+/** The end of a value starting at b[i]: the first byte that is not plain printable, `=` or `-`. */
+function valueEnd(b: Uint8Array, i: number): number {
+  while (CLS[b[i]!]! === C_PLAIN || CLS[b[i]!]! === C_EQ || CLS[b[i]!]! === C_DASH) i++;
+  return i;
+}
+
+/**
+ * Pollutant codes by their bytes (the fast path's twin of internCode): an open-addressing table of raw spelling → code,
+ * at most CODE_CACHE_MAX spellings (then misses are only not remembered). codeAtBytes returns the code when the raw
+ * spelling is the code itself, undefined when it would be normalised (KEY_CASE is left to the general parser).
+ */
+const CODE_SLOTS = 4096; // a power of two, twice CODE_CACHE_MAX: probes stay short
+const slotRaw: string[] = new Array<string>(CODE_SLOTS).fill('');
+const slotCode: (string | undefined)[] = new Array<string | undefined>(CODE_SLOTS).fill(undefined);
+let slotsUsed = 0;
+/** The slot of codeAtBytes' last answer, -1 when it was not cached. */
+let codeSlot = -1;
+/**
+ * Per slot, the stamp of the last parse that stored that pollutant: storeGroup needs no dictionary lookup to know a
+ * code is new in this frame (stamp differs). An equal stamp (or no slot) means "look it up", so wrap-around is harmless.
+ */
+const slotStamp = new Int32Array(CODE_SLOTS);
+let parseStamp = 0;
+
+function codeAtBytes(b: Uint8Array, i: number, e: number): string | undefined {
+  const n = e - i;
+  let h = n;
+  for (let j = i; j < e; j++) h = (Math.imul(h, 31) + b[j]!) | 0;
+  let slot = (h ^ (h >>> 11)) & (CODE_SLOTS - 1);
+  for (;;) {
+    const raw = slotRaw[slot]!;
+    if (raw.length === 0) break; // empty slot: not cached (raw codes are never empty)
+    if (raw.length === n) {
+      let j = 0;
+      while (j < n && raw.charCodeAt(j) === b[i + j]) j++;
+      if (j === n) {
+        codeSlot = slot;
+        return slotCode[slot];
+      }
+    }
+    slot = (slot + 1) & (CODE_SLOTS - 1);
+  }
+  const raw = latin1(b, i, e);
+  const code = canonicalCode(raw) === raw ? raw : undefined;
+  codeSlot = -1;
+  if (slotsUsed < CODE_CACHE_MAX) {
+    slotsUsed++;
+    slotRaw[slot] = raw;
+    slotCode[slot] = code;
+    slotStamp[slot] = 0;
+    codeSlot = slot;
+  }
+  return code;
+}
+
+/** b[i, e) as a string (one byte per character). */
+function latin1(b: Uint8Array, i: number, e: number): string {
+  return (b as Buffer).toString('latin1', i, e);
+}
+
+/** True when b[i, i+n) equals b[j, j+n) (compared from the end: codes like a34001/a34002 differ there). */
+function sameBytes(b: Uint8Array, i: number, j: number, n: number): boolean {
+  for (let k = n - 1; k >= 0; k--) if (b[i + k] !== b[j + k]) return false;
+  return true;
+}
+
+/**
+ * The suffix spelled exactly at b[i, e): 0 Rtd, 1 Avg, 2 Min, 3 Max, 4 Cou, 5 Flag; -1 when it is no pollutant suffix,
+ * -2 when it is one in another case (left to the general parser).
+ */
+function suffixAtBytes(b: Uint8Array, i: number, e: number): number {
+  const n = e - i;
+  if (n === 3) {
+    const x = b[i]!;
+    const y = b[i + 1]!;
+    const z = b[i + 2]!;
+    if (x === 82 && y === 116 && z === 100) return 0; // Rtd
+    if (x === 65 && y === 118 && z === 103) return 1; // Avg
+    if (x === 77 && y === 105 && z === 110) return 2; // Min
+    if (x === 77 && y === 97 && z === 120) return 3; // Max
+    if (x === 67 && y === 111 && z === 117) return 4; // Cou
+  } else if (n === 4) {
+    if (b[i] === 70 && b[i + 1] === 108 && b[i + 2] === 97 && b[i + 3] === 103) return S_FLAG; // Flag
+  } else return -1;
+  // Not spelled exactly: another case of a suffix, or no suffix at all (the general parser's suffixAt decides).
+  let lower = '';
+  for (let k = i; k < e; k++) lower += String.fromCharCode(b[k]! | 0x20);
+  return lower === 'rtd' || lower === 'avg' || lower === 'min' || lower === 'max' || lower === 'cou' || lower === 'flag'
+    ? -2
+    : -1;
+}
+
+/** The suffix spelled exactly at b[i] and followed by `=` (0 Rtd … 4 Cou, 5 Flag), else -1. */
+function suffixEqAt(b: Uint8Array, i: number): number {
+  const x = b[i]!;
+  const y = b[i + 1]!;
+  const z = b[i + 2]!;
+  if (b[i + 3] === 61) {
+    if (x === 82) return y === 116 && z === 100 ? 0 : -1; // Rtd
+    if (x === 65) return y === 118 && z === 103 ? 1 : -1; // Avg
+    if (x === 77) return y === 105 ? (z === 110 ? 2 : -1) : y === 97 && z === 120 ? 3 : -1; // Min, Max
+    if (x === 67) return y === 111 && z === 117 ? 4 : -1; // Cou
+    return -1;
+  }
+  return x === 70 && y === 108 && z === 97 && b[i + 3] === 103 && b[i + 4] === 61 ? S_FLAG : -1; // Flag
+}
+
+/** True when b[i, i+n) spells `lowerWord` in any case (letters only). */
+function sameWordAnyCase(b: Uint8Array, i: number, lowerWord: string): boolean {
+  for (let k = 0; k < lowerWord.length; k++) if ((b[i + k]! | 0x20) !== lowerWord.charCodeAt(k)) return false;
+  return true;
+}
+
+/** Octal signatures of the usual field orders (suffix + 1 per field: Rtd 1, Avg 2, Min 3, Max 4, Cou 5, Flag 6). */
+const SIG_RTD = 1;
+const SIG_RTD_FLAG = 0o16;
+const SIG_FLAG_RTD = 0o61;
+const SIG_MIN_AVG_MAX = 0o324;
+const SIG_MIN_AVG_MAX_FLAG = 0o3246;
+const SIG_RTD_COU_MIN_AVG_MAX_FLAG = 0o153246;
+const SIG_COU_MIN_AVG_MAX_FLAG = 0o53246;
+
+/**
+ * Store one pollutant's collected fields under `code`: a new object with its keys in order of appearance (as parseCp
+ * builds it), or, when the code already had items earlier in CP, added to that object with parseCp's duplicate rules.
+ * Returns quirk bits, or -1 for a conflicting duplicate (left to the general parser).
+ */
+function storeGroup(
+  pollutants: Record<string, PollutantValues>,
+  code: string,
+  slot: number,
+  sig: number,
+  rtd: number,
+  avg: number,
+  min: number,
+  max: number,
+  cou: number,
+  flag: string,
+  flagKnown: boolean,
+): number {
+  const existing = slot >= 0 && slotStamp[slot] !== parseStamp ? undefined : pollutants[code];
+  if (existing === undefined) {
+    if (slot >= 0) slotStamp[slot] = parseStamp;
+    // Object literals for the usual orders (one shape each, no transitions); any other order field by field.
+    let pv: PollutantValues;
+    switch (sig) {
+      case SIG_RTD_FLAG:
+        pv = { rtd, flag, flagKnown };
+        break;
+      case SIG_MIN_AVG_MAX_FLAG:
+        pv = { min, avg, max, flag, flagKnown };
+        break;
+      case SIG_RTD:
+        pv = { rtd };
+        break;
+      case SIG_FLAG_RTD:
+        pv = { flag, flagKnown, rtd };
+        break;
+      case SIG_MIN_AVG_MAX:
+        pv = { min, avg, max };
+        break;
+      case SIG_COU_MIN_AVG_MAX_FLAG:
+        pv = { cou, min, avg, max, flag, flagKnown };
+        break;
+      case SIG_RTD_COU_MIN_AVG_MAX_FLAG:
+        pv = { rtd, cou, min, avg, max, flag, flagKnown };
+        break;
+      default:
+        pv = {};
+        addFields(pv, sig, rtd, avg, min, max, cou, flag, flagKnown);
+    }
+    pollutants[code] = pv;
+    return 0;
+  }
+  return addFields(existing, sig, rtd, avg, min, max, cou, flag, flagKnown);
+}
+
+/** Add the fields of `sig` to pv in order; a field pv already has must have the same value (then DUPLICATE_KEY). */
+function addFields(
+  pv: PollutantValues,
+  sig: number,
+  rtd: number,
+  avg: number,
+  min: number,
+  max: number,
+  cou: number,
+  flag: string,
+  flagKnown: boolean,
+): number {
+  let quirks = 0;
+  let shift = 0;
+  while (sig >>> (shift + 3) !== 0) shift += 3;
+  for (; shift >= 0; shift -= 3) {
+    let prev: number | string | undefined;
+    let v: number | string;
+    switch ((sig >>> shift) & 7) {
+      case 1:
+        prev = pv.rtd;
+        v = pv.rtd = rtd;
+        break;
+      case 2:
+        prev = pv.avg;
+        v = pv.avg = avg;
+        break;
+      case 3:
+        prev = pv.min;
+        v = pv.min = min;
+        break;
+      case 4:
+        prev = pv.max;
+        v = pv.max = max;
+        break;
+      case 5:
+        prev = pv.cou;
+        v = pv.cou = cou;
+        break;
+      default:
+        prev = pv.flag;
+        v = pv.flag = flag;
+        pv.flagKnown = flagKnown;
+    }
+    if (prev !== undefined) {
+      if (prev !== v) return -1;
+      quirks |= Q_DUPLICATE;
+    }
+  }
+  return quirks;
+}
+
+/**
+ * Parse the data segment b[s0, end) if it has the usual shape (see above); undefined otherwise. Exported for the
+ * differential test only (not from index.ts).
+ */
+export function parseSegmentFast(b: Buffer, s0: number, end: number, crcKind: CrcKind): ParseResult | undefined {
+  // The segment must end in `&&`: every scan below stops at a `&` at the latest, so none can run past the end.
+  if (end - s0 < 7 || b[end - 1] !== 38 || b[end - 2] !== 38) return undefined;
+
+  parseStamp = (parseStamp + 1) | 0;
+  // Header fields, each `KEY=value;`, up to the first field spelled `CP=`.
+  let seen = 0;
+  let qnAt = 0;
+  let qnTime = 0;
+  let stAt = 0;
+  let stEnd = 0;
+  let cnAt = 0;
+  let cnEnd = 0;
+  let pwAt = 0;
+  let pwEnd = 0;
+  let mnAt = 0;
+  let mnEnd = 0;
+  let flag = -1;
+  let pnum = -1;
+  let pno = -1;
+  let p = s0;
+  for (;;) {
+    const c0 = b[p]!;
+    const c1 = b[p + 1]!;
+    let bit: number;
+    let v0: number;
+    if (b[p + 2] === 61) {
+      v0 = p + 3;
+      if (c1 === 78) bit = c0 === 81 ? F_QN : c0 === 67 ? F_CN : c0 === 77 ? F_MN : 0;
+      else if (c0 === 83 && c1 === 84) bit = F_ST;
+      else if (c0 === 80 && c1 === 87) bit = F_PW;
+      else if (c0 === 67 && c1 === 80)
+        break; // CP=
+      else return undefined;
+    } else if (c0 === 70 && c1 === 108 && b[p + 2] === 97 && b[p + 3] === 103 && b[p + 4] === 61) {
+      bit = F_FLAG;
+      v0 = p + 5;
+    } else if (c0 === 80 && c1 === 78 && b[p + 2] === 85 && b[p + 3] === 77 && b[p + 4] === 61) {
+      bit = F_PNUM;
+      v0 = p + 5;
+    } else if (c0 === 80 && c1 === 78 && b[p + 2] === 79 && b[p + 3] === 61) {
+      bit = F_PNO;
+      v0 = p + 4;
+    } else return undefined;
+    if (bit === 0 || (seen & bit) !== 0) return undefined;
+    seen |= bit;
+    let e: number;
+    if (bit === F_PW || bit === F_MN) {
+      // Up to 64 characters without `=` `,` `&` (MN at least one).
+      e = v0;
+      while (CLS[b[e]!] === C_PLAIN || CLS[b[e]!] === C_DASH) e++;
+      const n = e - v0;
+      if (n > 64) return undefined;
+      if (bit === F_PW) {
+        pwAt = v0;
+        pwEnd = e;
+      } else {
+        if (n === 0) return undefined;
+        mnAt = v0;
+        mnEnd = e;
+      }
+    } else {
+      e = digitsEnd(b, v0);
+      const n = e - v0;
+      switch (bit) {
+        case F_QN:
+          if (n !== 17) return undefined;
+          qnTime = chinaTimeBytes(b, v0, e);
+          if (Number.isNaN(qnTime)) return undefined;
+          qnAt = v0;
+          break;
+        case F_ST:
+          if (n < 1 || n > 5) return undefined;
+          stAt = v0;
+          stEnd = e;
+          break;
+        case F_CN:
+          if (n < 1 || n > 7) return undefined;
+          cnAt = v0;
+          cnEnd = e;
+          break;
+        case F_FLAG:
+          if (n < 1 || n > 3) return undefined;
+          flag = digitsAtBytes(b, v0, n);
+          if (flag > 255) return undefined;
+          break;
+        default: {
+          if (n < 1 || n > 4) return undefined;
+          const v = digitsAtBytes(b, v0, n);
+          if (v < 1) return undefined;
+          if (bit === F_PNUM) pnum = v;
+          else pno = v;
+        }
+      }
+    }
+    if (b[e] !== 59) return undefined;
+    p = e + 1;
+  }
+  const hdrEnd = p; // `CP=` starts here
+  if ((seen & (F_ST | F_CN | F_PW | F_MN)) !== (F_ST | F_CN | F_PW | F_MN)) return undefined;
+  if (pnum < 0 !== pno < 0 || pno > pnum) return undefined;
+  if (end - (p + 3) < 4 || b[p + 3] !== 38 || b[p + 4] !== 38) return undefined;
+  const cStart = p + 5;
+  const cEnd = end - 2;
+  let quirks = flag >= 0 && ((flag & 2) === 2) !== pnum >= 0 ? Q_PACKET_FLAG : 0;
+
+  // CP items. Every item ends at `;` `,` or the `&` at cEnd; a `&` anywhere else, or any byte of another class where
+  // it does not belong, ends the fast path.
+  const pollutants = dict<PollutantValues>();
+  const other = dict<string>();
+  const multi = dict<string[]>();
+  const cp: Hj212Cp = { pollutants, other, multi };
+  if (cStart < cEnd) {
+    // The fields of one pollutant are collected in locals while its items follow one another (the usual grouping) and
+    // become one object literal when the next pollutant starts or CP ends (see groupValues): no per-field shape
+    // transitions. The group's code is remembered by the position and length of its raw spelling (as in parseCp).
+    let gCode = '';
+    let gSlot = -1;
+    let gAt = -1;
+    let gLen = 0;
+    let gSig = 0; // the group's fields in order of appearance, one octal digit each (suffix + 1)
+    let gMask = 0; // the group's fields, bit per suffix
+    let gRtd = 0;
+    let gAvg = 0;
+    let gMin = 0;
+    let gMax = 0;
+    let gCou = 0;
+    let gFlag = '';
+    let gKnown = false;
+    let prevWasPollutant = false;
+    let prevSep = 0;
+    p = cStart;
+    for (;;) {
+      let i = p;
+      let dash = -1;
+      let k = C_EQ;
+      let again = false; // the same raw code as the current group
+      let sfx = gLen > 0 && b[p + gLen] === 45 ? suffixEqAt(b, p + gLen + 1) : -1;
+      // Usually the same pollutant as the item before (`a34001-Rtd=…,a34001-Flag=N`): its code, `-`, an exact suffix
+      // and `=` (then that `-` is the last one before `=`, as the scan below would find). Otherwise scan the key up to
+      // `=`, remembering the last `-`.
+      if (sfx >= 0 && sameBytes(b, p, gAt, gLen)) {
+        dash = p + gLen;
+        i = dash + (sfx === S_FLAG ? 5 : 4);
+        again = true;
+      } else {
+        i = p;
+        for (;;) {
+          k = CLS[b[i]!]!;
+          if (k === C_PLAIN) i++;
+          else if (k === C_DASH) dash = i++;
+          else break;
+        }
+      }
+      if (i === p && (k === C_SEP || i === cEnd)) {
+        quirks |= Q_EMPTY;
+        prevWasPollutant = false;
+      } else {
+        if (k !== C_EQ || i === p) return undefined;
+        const eq = i;
+        const v0 = eq + 1;
+        if (!again) sfx = dash > p ? suffixAtBytes(b, dash + 1, eq) : -1;
+        if (sfx === -2) return undefined;
+        if (sfx >= 0) {
+          const codeLen = dash - p;
+          if (again || (codeLen === gLen && sameBytes(b, p, gAt, codeLen))) {
+            if (prevWasPollutant && prevSep === 59) quirks |= Q_SEPARATORS;
+          } else {
+            const code = codeAtBytes(b, p, dash);
+            if (code === undefined) return undefined;
+            if (gSig !== 0) {
+              const r = storeGroup(pollutants, gCode, gSlot, gSig, gRtd, gAvg, gMin, gMax, gCou, gFlag, gKnown);
+              if (r < 0) return undefined;
+              quirks |= r;
+            }
+            gCode = code;
+            gSlot = codeSlot;
+            gAt = p;
+            gLen = codeLen;
+            gSig = 0;
+            gMask = 0;
+          }
+          if (sfx === S_FLAG) {
+            const f = FLAG_STRINGS[b[v0]!];
+            let value: string;
+            let known: boolean;
+            if (f !== undefined && (CLS[b[v0 + 1]!] === C_SEP || v0 + 1 === cEnd)) {
+              value = f;
+              known = true;
+              i = v0 + 1;
+            } else {
+              i = valueEnd(b, v0);
+              if (i === v0 || (CLS[b[i]!] !== C_SEP && i !== cEnd)) return undefined;
+              value = latin1(b, v0, i);
+              known = value.length === 1 && FLAG_STRINGS[value.charCodeAt(0)] !== undefined;
+            }
+            if (!known) quirks |= Q_UNKNOWN_FLAG;
+            if ((gMask & (1 << S_FLAG)) !== 0) {
+              if (gFlag !== value) return undefined;
+              quirks |= Q_DUPLICATE;
+            } else {
+              gMask |= 1 << S_FLAG;
+              gSig = gSig * 8 + S_FLAG + 1;
+              gFlag = value;
+              gKnown = known;
+            }
+          } else {
+            // A plain decimal, exactly as numberAt reads it on its fast path; anything else is left to numberAt.
+            i = v0;
+            let c = b[i]!;
+            let neg = false;
+            if (c === 45) {
+              neg = true;
+              c = b[++i]!;
+            } else if (c === 43) c = b[++i]!;
+            let m = 0;
+            let digits = 0;
+            let frac = 0;
+            while (c >= 48 && c <= 57) {
+              m = m * 10 + (c - 48);
+              digits++;
+              c = b[++i]!;
+            }
+            if (c === 46) {
+              c = b[++i]!;
+              while (c >= 48 && c <= 57) {
+                m = m * 10 + (c - 48);
+                digits++;
+                frac++;
+                c = b[++i]!;
+              }
+            }
+            if (digits === 0 || m > Number.MAX_SAFE_INTEGER || frac > 22) return undefined;
+            if (c !== 59 && c !== 44 && i !== cEnd) return undefined;
+            let v = frac === 0 ? m : m / POW10[frac]!;
+            if (neg && v !== 0) v = -v;
+            if ((gMask & (1 << sfx)) !== 0) {
+              const prev = sfx === 0 ? gRtd : sfx === 1 ? gAvg : sfx === 2 ? gMin : sfx === 3 ? gMax : gCou;
+              if (prev !== v) return undefined;
+              quirks |= Q_DUPLICATE;
+            } else {
+              gMask |= 1 << sfx;
+              gSig = gSig * 8 + sfx + 1;
+              if (sfx === 0) gRtd = v;
+              else if (sfx === 1) gAvg = v;
+              else if (sfx === 2) gMin = v;
+              else if (sfx === 3) gMax = v;
+              else gCou = v;
+            }
+          }
+          prevWasPollutant = true;
+        } else {
+          const keyLen = eq - p;
+          if (
+            keyLen === 8 &&
+            b[p] === 68 &&
+            b[p + 1] === 97 &&
+            b[p + 2] === 116 &&
+            b[p + 3] === 97 &&
+            b[p + 4] === 84 &&
+            b[p + 5] === 105 &&
+            b[p + 6] === 109 &&
+            b[p + 7] === 101
+          ) {
+            // DataTime
+            i = digitsEnd(b, v0);
+            const t = chinaTimeBytes(b, v0, i);
+            if (Number.isNaN(t) || (b[i] !== 59 && b[i] !== 44 && i !== cEnd)) return undefined;
+            if (cp.dataTime !== undefined) {
+              if (cp.dataTime !== t) return undefined;
+              quirks |= Q_DUPLICATE;
+            }
+            cp.dataTime = t;
+          } else {
+            // DataTime or Flag in another case, or a bare Flag: left to the general parser.
+            if (keyLen === 8 && sameWordAnyCase(b, p, 'datatime')) return undefined;
+            if (keyLen === 4 && sameWordAnyCase(b, p, 'flag')) return undefined;
+            i = valueEnd(b, v0);
+            if (CLS[b[i]!] !== C_SEP && i !== cEnd) return undefined;
+            const key = latin1(b, p, eq);
+            const value = latin1(b, v0, i);
+            const list = multi[key];
+            if (list !== undefined) list.push(value);
+            else {
+              const prev = other[key];
+              if (prev === undefined) other[key] = value;
+              else {
+                multi[key] = [prev, value];
+                delete other[key];
+              }
+            }
+          }
+          prevWasPollutant = false;
+        }
+      }
+      if (i === cEnd) break;
+      prevSep = b[i]!;
+      p = i + 1;
+    }
+    if (gSig !== 0) {
+      const r = storeGroup(pollutants, gCode, gSlot, gSig, gRtd, gAvg, gMin, gMax, gCou, gFlag, gKnown);
+      if (r < 0) return undefined;
+      quirks |= r;
+    }
+  }
+
+  // Header strings, sliced from one decoded copy of the header.
+  const hdr = latin1(b, s0, hdrEnd);
+  const frame: Hj212Frame = {
+    st: hdr.slice(stAt - s0, stEnd - s0),
+    cn: hdr.slice(cnAt - s0, cnEnd - s0),
+    pw: hdr.slice(pwAt - s0, pwEnd - s0),
+    mn: hdr.slice(mnAt - s0, mnEnd - s0),
+    extra: dict<string>(),
+    cp,
+    crcKind,
+    quirks: [],
+  };
+  if ((seen & F_QN) !== 0) {
+    frame.qn = hdr.slice(qnAt - s0, qnAt - s0 + 17);
+    frame.qnTime = qnTime;
+  }
+  if (flag >= 0) {
+    frame.flag = flag;
+    frame.flagBits = decodeFlag(flag);
+  }
+  if (pnum >= 0) {
+    frame.pnum = pnum;
+    frame.pno = pno;
+  }
+  if (quirks !== 0) {
+    for (let q = 0; q < QUIRKS.length; q++) if (quirks & (1 << q)) frame.quirks.push(QUIRKS[q]!);
+  }
+  return { ok: true, frame };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

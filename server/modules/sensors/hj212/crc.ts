@@ -10,7 +10,9 @@
  * CRC-16/MODBUS (`crc ^= byte`, same rounds) is what some field devices send instead: `crc = (crc >> 8) ^ T[(crc ^ byte) & 0xFF]`.
  *
  * Both functions take bytes (Buffer/Uint8Array, optionally a [start, end) range) or an ASCII string (each char code is
- * one byte; strings with characters above 0x7F are hashed over their UTF-8 encoding).
+ * one byte; strings with characters above 0x7F are hashed over their UTF-8 encoding). Over bytes the HJ 212 CRC is
+ * computed eight bytes per step (see crcBytes); the printable-ASCII check that used to share its loop is done in
+ * codec.ts (by the fast path's scan, or by a loop before the general parser).
  */
 
 const TABLE = new Uint16Array(256);
@@ -29,44 +31,48 @@ function isAscii(s: string): boolean {
 const HI = new Uint8Array(256);
 for (let i = 0; i < 256; i++) HI[i] = TABLE[i]! >>> 8;
 
-/** Two steps at once: PAIR[((h ^ b1) << 8) | b2] = HI[HI[h ^ b1] ^ b2] (64 KiB, built on first use). */
-let PAIR: Uint8Array | null = null;
-function pairTable(): Uint8Array {
-  if (PAIR === null) {
-    PAIR = new Uint8Array(65536);
-    for (let x = 0; x < 256; x++) {
-      const hx = HI[x]!;
-      for (let y = 0; y < 256; y++) PAIR[(x << 8) | y] = HI[hx ^ y]!;
-    }
-  }
-  return PAIR;
+/*
+ * Slicing by 8. The step map HI is linear over GF(2) (a CRC table is: T[a ^ b] = T[a] ^ T[b]), so 8 steps
+ * h → HI[h ^ b0] → HI[· ^ b1] → … → HI[· ^ b7] equal HI⁸[h ^ b0] ^ HI⁷[b1] ^ … ^ HI¹[b7]: eight independent lookups in
+ * 256-byte tables (2 KiB in all, stays in L1) instead of a chain of eight dependent ones.
+ */
+const H1 = HI;
+const H2 = new Uint8Array(256);
+const H3 = new Uint8Array(256);
+const H4 = new Uint8Array(256);
+const H5 = new Uint8Array(256);
+const H6 = new Uint8Array(256);
+const H7 = new Uint8Array(256);
+const H8 = new Uint8Array(256);
+for (let x = 0; x < 256; x++) {
+  H2[x] = HI[HI[x]!]!;
+  H3[x] = HI[H2[x]!]!;
+  H4[x] = HI[H3[x]!]!;
+  H5[x] = HI[H4[x]!]!;
+  H6[x] = HI[H5[x]!]!;
+  H7[x] = HI[H6[x]!]!;
+  H8[x] = HI[H7[x]!]!;
 }
 
-/**
- * HJ 212 CRC of bytes[start, end) plus a charset check folded into the same pass: the result has bit 16 set when any
- * byte is outside printable ASCII 0x20–0x7E (the CRC itself is the low 16 bits).
- */
-export function crc16Hj212Ascii(data: Uint8Array, start: number, end: number): number {
+/** HJ 212 CRC of bytes[start, end) (slicing by 8). */
+function crcBytes(d: Uint8Array, start: number, end: number): number {
   if (end <= start) return 0xffff;
-  const P = pairTable();
   const last = end - 1;
   let h = 0xff;
-  let bad = 0;
   let i = start;
-  for (; i + 1 < last; i += 2) {
-    const b1 = data[i]!;
-    const b2 = data[i + 1]!;
-    bad |= (b1 - 0x20) | (0x7e - b1) | (b2 - 0x20) | (0x7e - b2);
-    h = P[((h ^ b1) << 8) | b2]!;
+  for (; i + 8 <= last; i += 8) {
+    h =
+      H8[h ^ d[i]!]! ^
+      H7[d[i + 1]!]! ^
+      H6[d[i + 2]!]! ^
+      H5[d[i + 3]!]! ^
+      H4[d[i + 4]!]! ^
+      H3[d[i + 5]!]! ^
+      H2[d[i + 6]!]! ^
+      H1[d[i + 7]!]!;
   }
-  for (; i < last; i++) {
-    const b = data[i]!;
-    bad |= (b - 0x20) | (0x7e - b);
-    h = HI[h ^ b]!;
-  }
-  const b = data[last]!;
-  bad |= (b - 0x20) | (0x7e - b);
-  return TABLE[h ^ b]! | (bad < 0 ? 0x10000 : 0);
+  for (; i < last; i++) h = H1[h ^ d[i]!]!;
+  return TABLE[h ^ d[last]!]!;
 }
 
 /** HJ 212 CRC16 over `data[start, end)` (whole input by default). */
@@ -78,7 +84,7 @@ export function crc16Hj212(data: Uint8Array | string, start = 0, end = data.leng
     for (let i = start; i < end - 1; i++) h = HI[h ^ data.charCodeAt(i)]!;
     return TABLE[h ^ data.charCodeAt(end - 1)]!;
   }
-  return crc16Hj212Ascii(data, start, end) & 0xffff;
+  return crcBytes(data, start, end);
 }
 
 /** CRC-16/MODBUS over `data[start, end)` (whole input by default). */

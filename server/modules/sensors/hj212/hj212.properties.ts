@@ -30,7 +30,7 @@ export function dict<T>(entries: Iterable<readonly [string, T]> = []): Record<st
 }
 
 /** Independent China-time formatter (not the codec's), so the round-trip does not test the formatter against itself. */
-function chinaDigits(ms: number): string {
+export function chinaDigits(ms: number): string {
   return new Date(ms + CHINA_OFFSET_MS)
     .toISOString()
     .replace(/[-T:.Z]/g, '')
@@ -105,7 +105,7 @@ const otherKeyArb = fc
 const cpValue = (min: number, max: number) =>
   fc.string({ unit: fc.constantFrom(...CP_VALUE), minLength: min, maxLength: max });
 
-const timeArb = fc.integer({ min: MIN_MS, max: MAX_MS });
+export const timeArb = fc.integer({ min: MIN_MS, max: MAX_MS });
 
 /** A valid frame as parseFrame returns it (canonical: any deviations it records are the ones serialise keeps). */
 export const frameArb: fc.Arbitrary<Hj212Frame> = fc
@@ -180,15 +180,15 @@ function assertTyped(r: ReturnType<typeof parseFrame>): void {
 }
 
 /** One mutation of a byte string: replace, insert or delete a byte, or cut/duplicate a range. */
-const mutationArb = fc.oneof(
+export const mutationArb = fc.oneof(
   fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 8 }) }),
   fc.record({ kind: fc.constant('dup' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 8 }) }),
 );
-type Mutation = typeof mutationArb extends fc.Arbitrary<infer M> ? M : never;
+export type Mutation = typeof mutationArb extends fc.Arbitrary<infer M> ? M : never;
 
-function mutate(b: Buffer, m: Mutation): Buffer {
+export function mutate(b: Buffer, m: Mutation): Buffer {
   const at = b.length === 0 ? 0 : m.at % (b.length + (m.kind === 'insert' ? 1 : 0));
   switch (m.kind) {
     case 'set': {
@@ -221,7 +221,7 @@ export function frameSegment(seg: Buffer): Buffer {
 }
 
 /** Random data segments built from protocol fragments (to reach deep parser paths with a valid CRC). */
-const fragmentSegmentArb = fc
+export const fragmentSegmentArb = fc
   .array(
     fc.oneof(
       fc.constantFrom(
