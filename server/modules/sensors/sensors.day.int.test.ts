@@ -14,10 +14,10 @@ import { HOUR, MINUTE } from '../../lib/clock.ts';
 import { createTestApp, type TestApp } from '../../test/app.ts';
 import * as repo from './sensors.ingest.repo.ts';
 import { invalidateSensorCaches } from './sensors.ingest.ts';
-import { addDevice, addSite, demoTenantId, frame, query, sql, TestDevice } from './sensors.int.helpers.ts';
+import { addDevice, addSite, demoTenantId, frame, query, READINGS, sql, TestDevice } from './sensors.int.helpers.ts';
 import { registerSensorJobs, runFrameRetention, runSensorOfflineCheck } from './sensors.jobs.ts';
 import { type SensorListener, startSensorListener } from './sensors.listener.ts';
-import { sitesWithoutWorkingMonitor } from './sensors.sites.repo.ts';
+import { aggregatePoints, sitesWithoutWorkingMonitor } from './sensors.sites.repo.ts';
 
 const DATA = path.resolve(import.meta.dirname, '../../../../shared/testdata/hj212');
 /** 2026-04-16 00:00 China time. */
@@ -88,6 +88,13 @@ before(async () => {
     rule('a34002', 'hour_avg', 150, 1, 'alarm'),
     rule('a34002', 'consecutive_rtd', 250, 3, 'warning'),
   ]);
+  // Even-numbered sites have a registered responsible unit (a squad, not where 工地扬尘 routes).
+  const owner = (
+    await query<{ id: string }>(
+      db,
+      sql`select id from org_units where tenant_id = ${tenantId} and type = 'community' order by path limit 1`,
+    )
+  )[0]?.id as string;
   for (let s = 0; s < SITES; s++) {
     const id = await addSite(
       db,
@@ -96,6 +103,7 @@ before(async () => {
         code: `T-DAY-${String(s).padStart(3, '0')}`,
         lat: 34.7 + (s % 10) * 0.004,
         lng: 113.7 + Math.floor(s / 10) * 0.012,
+        unitId: s % 2 === 0 ? owner : null,
       },
       now,
     );
@@ -180,7 +188,7 @@ test('a generated day of 100 monitors gives the expected readings, aggregates, a
     db,
     sql`select (select count(*)::int from sensor_frames f join sensor_devices d on d.tenant_id = f.tenant_id and d.id = f.device_id where d.mn like 'T-DAY-%') as frames,
       (select count(*)::int from sensor_frames f join sensor_devices d on d.tenant_id = f.tenant_id and d.id = f.device_id where d.mn like 'T-DAY-%' and f.verdict = 'ok') as ok,
-      (select count(*)::int from sensor_readings r join sensor_devices d on d.tenant_id = r.tenant_id and d.id = r.device_id where d.mn like 'T-DAY-%' and r.kind = 'rtd') as readings`,
+      (select count(*)::int from ${READINGS} r join sensor_devices d on d.tenant_id = r.tenant_id and d.id = r.device_id where d.mn like 'T-DAY-%' and r.kind = 'rtd') as readings`,
   );
   assert.equal(framesSent, 95 * 144 + 5 * 72);
   assert.deepEqual(counts, { frames: framesSent, ok: framesSent, readings: framesSent * CODES.length });
@@ -200,12 +208,25 @@ test('a generated day of 100 monitors gives the expected readings, aggregates, a
     assert.equal(a.min, Math.min(...values));
     assert.equal(a.max, Math.max(...values));
   }
-  const [minutes] = await query<{ n: number }>(
+  // Minute buckets are computed when read: one per frame at a 10-minute interval, each the value sent.
+  const dayDevices = await query<{ id: string; mn: string }>(
     db,
-    sql`select count(*)::int as n from sensor_aggregates a join sensor_devices d on d.tenant_id = a.tenant_id and d.id = a.device_id
-      where d.mn like 'T-DAY-%' and a.bucket = 'minute' and a.pollutant = 'a34002'`,
+    sql`select id, mn from sensor_devices where tenant_id = ${tenantId} and mn like 'T-DAY-%'`,
   );
-  assert.equal(minutes?.n, framesSent, 'one minute bucket per frame at a 10-minute interval');
+  const minutes = await aggregatePoints(db, tenantId, 'minute', {
+    deviceIds: dayDevices.map((d) => d.id),
+    pollutants: ['a34002'],
+    from: new Date(DAY_START),
+    to: new Date(DAY_START + 25 * HOUR),
+    stepSeconds: 60,
+    origin: new Date(DAY_START),
+  });
+  assert.equal(minutes.length, framesSent, 'one minute bucket per frame at a 10-minute interval');
+  const mnOf = new Map(dayDevices.map((d) => [d.id, d.mn]));
+  for (const p of minutes) {
+    const values = sent.get(mnOf.get(p.deviceId) as string)?.get(Math.floor(p.at.getTime() / HOUR) * HOUR) ?? [];
+    assert.ok(values.includes(p.avg) && p.min === p.avg && p.max === p.avg, `${p.deviceId} ${p.at.toISOString()}`);
+  }
 
   // Alerts. Alarm (150): exactly the injected monitors, one alert per injected hour (it clears in between).
   const alerts = await query<{
@@ -277,6 +298,18 @@ test('a generated day of 100 monitors gives the expected readings, aggregates, a
     assert.ok(c, 'the case exists');
     assert.equal(c.category, 'E0302');
     assert.match(c.description, /扬尘监测报警/);
+    // It goes to the site's registered responsible unit (when it has one), not where 工地扬尘 routes.
+    const owner = await query<{ site_unit: string | null; case_unit: string | null; via: string | null }>(
+      db,
+      sql`select s.unit_id as site_unit, c.unit_id as case_unit, c.routing->>'via' as via
+        from construction_sites s, cases c where s.tenant_id = ${tenantId} and s.id = ${siteIds[s]}
+        and c.tenant_id = ${tenantId} and c.id = ${c.id}`,
+    );
+    if (s % 2 === 0) {
+      assert.ok(owner[0]?.site_unit);
+      assert.equal(owner[0]?.case_unit, owner[0]?.site_unit);
+      assert.equal(owner[0]?.via, 'assigned');
+    } else assert.notEqual(owner[0]?.via, 'assigned');
     assert.match(c.description, new RegExp(`T-DAY-${String(s).padStart(3, '0')}`));
     const notes = await query<{ note: string }>(
       db,

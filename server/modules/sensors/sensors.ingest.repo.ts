@@ -1,13 +1,14 @@
 /**
  * SQL of the HJ 212 ingest path, the sensor jobs (offline marks, frame retention, alert → case) and the
- * demo seed. Bulk writes take column arrays (`unnest`), and on PGlite the two big tables are loaded with
- * COPY (`/dev/blob`), which is what makes thousands of frames per second possible on the embedded engine.
+ * demo seed. Bulk writes take column arrays (`unnest`; device text and JSON as JSON arrays), and on PGlite
+ * the frames, values and new hour buckets are loaded with COPY (`/dev/blob`), which is what makes thousands of
+ * frames per second possible on the embedded engine.
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { OPEN_STATUSES } from '../../../common/cases.ts';
 import { type Executor, rowsOf, type Tx } from '../../db/client.ts';
 import { tenants, users } from '../../db/schema.core.ts';
-import { caseEvents, cases } from '../cases/cases.schema.ts';
+import { cases } from '../cases/cases.schema.ts';
 import { constructionSites, sensorAlerts, sensorDevices, sensorThresholds } from './sensors.schema.ts';
 
 export type Engine = 'pglite' | 'postgres';
@@ -119,14 +120,29 @@ interface PgliteTxClient {
   query(text: string, params?: unknown[], opts?: { blob?: Blob }): Promise<unknown>;
 }
 
-/** PGlite: COPY column arrays into a table from an in-memory blob (several times faster than INSERT there). */
-async function copyColumns(tx: Tx, table: string, columns: string[], cols: (string | number | null)[][]) {
+/**
+ * PGlite: COPY column arrays into a table from an in-memory blob (several times faster than INSERT there).
+ * Columns named in `plainColumns` hold only values we made that need no escaping (UUIDs, ISO times, numbers,
+ * fixed words); the others are escaped.
+ */
+async function copyColumns(
+  tx: Tx,
+  table: string,
+  columns: string[],
+  cols: (string | number | null)[][],
+  plainColumns: ReadonlySet<string> = new Set(),
+) {
   const n = cols[0]?.length ?? 0;
   if (n === 0) return;
+  const plainCol = columns.map((c) => plainColumns.has(c));
   const parts: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    let line = copyValue(cols[0]![i] as string | number | null);
-    for (let c = 1; c < cols.length; c++) line += `\t${copyValue(cols[c]![i] as string | number | null)}`;
+    let line = '';
+    for (let c = 0; c < cols.length; c++) {
+      const v = (cols[c] as (string | number | null)[])[i] as string | number | null;
+      const text = v === null ? '\\N' : plainCol[c] ? String(v) : copyValue(v);
+      line = c === 0 ? text : `${line}\t${text}`;
+    }
     parts[i] = line;
   }
   const client = (tx as unknown as { session: { client: PgliteTxClient } }).session.client;
@@ -156,96 +172,107 @@ export async function insertFrames(tx: Tx, engine: Engine, f: FrameColumns): Pro
       'sensor_frames',
       ['tenant_id', 'device_id', 'received_at', 'seq', 'cn', 'qn', 'data_time', 'verdict', 'reason', 'raw'],
       [f.tenantId, f.deviceId, f.receivedAt, f.seq, f.cn, f.qn, f.dataTime, f.verdict, f.reason, f.raw],
+      new Set(['tenant_id', 'device_id', 'received_at', 'seq', 'data_time', 'verdict']),
     );
     return;
   }
+  // Device-supplied text travels as JSON arrays (JSON.stringify is native and needs no quoting pass of ours).
+  const text = (values: (string | null)[]) => sql`json_array_elements_text(${JSON.stringify(values)}::json)`;
   await tx.execute(sql`insert into sensor_frames (tenant_id, device_id, received_at, seq, cn, qn, data_time, verdict, reason, raw)
-    select * from unnest(${plain(f.tenantId)}::uuid[], ${plain(f.deviceId)}::uuid[],
-      ${plain(f.receivedAt)}::timestamptz[], ${plain(f.seq)}::bigint[], ${arr(f.cn)}::text[],
-      ${arr(f.qn)}::text[], ${plain(f.dataTime)}::timestamptz[], ${plain(f.verdict)}::text[],
-      ${arr(f.reason)}::text[], ${arr(f.raw)}::text[])`);
-}
-
-export interface ReadingColumns {
-  tenantId: string[];
-  deviceId: string[];
-  pollutant: string[];
-  kind: string[];
-  at: string[];
-  value: (number | null)[];
-  min: (number | null)[];
-  max: (number | null)[];
-  flag: (string | null)[];
-  claimedAt: (string | null)[];
-}
-
-const READING_COLUMNS = [
-  'tenant_id',
-  'device_id',
-  'pollutant',
-  'kind',
-  'at',
-  'value',
-  'min',
-  'max',
-  'flag',
-  'claimed_at',
-];
-
-function readingArrays(r: ReadingColumns) {
-  return sql`${plain(r.tenantId)}::uuid[], ${plain(r.deviceId)}::uuid[], ${arr(r.pollutant)}::text[],
-    ${plain(r.kind)}::text[], ${plain(r.at)}::timestamptz[], ${plain(r.value)}::float8[],
-    ${plain(r.min)}::float8[], ${plain(r.max)}::float8[], ${arr(r.flag)}::text[],
-    ${plain(r.claimedAt)}::timestamptz[]`;
+    select * from rows from (unnest(${plain(f.tenantId)}::uuid[]), unnest(${plain(f.deviceId)}::uuid[]),
+      unnest(${plain(f.receivedAt)}::timestamptz[]), unnest(${plain(f.seq)}::bigint[]), ${text(f.cn)}, ${text(f.qn)},
+      unnest(${plain(f.dataTime)}::timestamptz[]), unnest(${plain(f.verdict)}::text[]), ${text(f.reason)},
+      ${text(f.raw)})`);
 }
 
 /**
- * Insert readings that are expected to be new (no conflict handling: a duplicate fails the statement and
- * the caller, inside a savepoint, falls back to insertReadingsSkippingDuplicates).
+ * Rows of sensor_values: one per device, kind and time; `readings` is the JSON text of the readings object
+ * (pollutant code → [value, flag, min, max]).
  */
-export async function insertReadings(tx: Tx, engine: Engine, r: ReadingColumns): Promise<void> {
-  if (r.tenantId.length === 0) return;
-  if (engine === 'pglite') {
-    await copyColumns(tx, 'sensor_readings', READING_COLUMNS, [
-      r.tenantId,
-      r.deviceId,
-      r.pollutant,
-      r.kind,
-      r.at,
-      r.value,
-      r.min,
-      r.max,
-      r.flag,
-      r.claimedAt,
-    ]);
-    return;
-  }
-  await tx.execute(
-    sql`insert into sensor_readings (tenant_id, device_id, pollutant, kind, at, value, min, max, flag, claimed_at)
-      select * from unnest(${readingArrays(r)})`,
-  );
+export interface ValueColumns {
+  tenantId: string[];
+  deviceId: string[];
+  kind: string[];
+  at: string[];
+  readings: string[];
+  claimedAt: (string | null)[];
 }
 
-/** Insert readings, skipping ones already stored (a device resending); returns the indexes that were inserted. */
-export async function insertReadingsSkippingDuplicates(tx: Tx, r: ReadingColumns): Promise<Set<number>> {
-  if (r.tenantId.length === 0) return new Set();
-  const rows = rowsOf<{ i: number }>(
-    await tx.execute(sql`with input as (
-        select x.*, row_number() over () - 1 as i
-        from unnest(${readingArrays(r)}) as x(tenant_id, device_id, pollutant, kind, at, value, min, max, flag, claimed_at)
-      ), ins as (
-        insert into sensor_readings (tenant_id, device_id, pollutant, kind, at, value, min, max, flag, claimed_at)
-        select distinct on (tenant_id, device_id, pollutant, kind, at)
-          tenant_id, device_id, pollutant, kind, at, value, min, max, flag, claimed_at
-        from input order by tenant_id, device_id, pollutant, kind, at, i
+/**
+ * The value rows as a set of rows in SQL: the readings travel as one JSON array (no per-element quoting as an
+ * array literal would need), the other columns as array literals, zipped by ROWS FROM; `n` numbers them from 1.
+ */
+function valueRows(v: ValueColumns) {
+  return sql`rows from (unnest(${plain(v.tenantId)}::uuid[]), unnest(${plain(v.deviceId)}::uuid[]),
+      unnest(${plain(v.kind)}::text[]), unnest(${plain(v.at)}::timestamptz[]),
+      jsonb_array_elements(${sql.param(`[${v.readings.join(',')}]`)}::jsonb),
+      unnest(${plain(v.claimedAt)}::timestamptz[])) with ordinality as x(tenant_id, device_id, kind, at, readings, claimed_at, n)`;
+}
+
+/**
+ * Insert value rows expected to be new (no conflict handling: an existing key fails the statement and the
+ * caller, inside a savepoint, falls back to insertValuesSkippingExisting).
+ */
+export async function insertValues(tx: Tx, engine: Engine, v: ValueColumns): Promise<void> {
+  if (v.tenantId.length === 0) return;
+  if (engine === 'pglite') {
+    await copyColumns(
+      tx,
+      'sensor_values',
+      ['tenant_id', 'device_id', 'kind', 'at', 'readings', 'claimed_at'],
+      [v.tenantId, v.deviceId, v.kind, v.at, v.readings, v.claimedAt],
+      new Set(['tenant_id', 'device_id', 'kind', 'at', 'claimed_at']),
+    );
+    return;
+  }
+  await tx.execute(sql`insert into sensor_values (tenant_id, device_id, kind, at, readings, claimed_at)
+    select tenant_id, device_id, kind, at, readings, claimed_at from ${valueRows(v)}`);
+}
+
+/** Insert the value rows whose key is not stored yet (keys must be distinct); returns the indexes inserted. */
+export async function insertValuesSkippingExisting(tx: Tx, v: ValueColumns): Promise<Set<number>> {
+  if (v.tenantId.length === 0) return new Set();
+  const rows = rowsOf<{ n: number }>(
+    await tx.execute(sql`with input as (select * from ${valueRows(v)}),
+      ins as (
+        insert into sensor_values (tenant_id, device_id, kind, at, readings, claimed_at)
+        select tenant_id, device_id, kind, at, readings, claimed_at from input order by n
         on conflict do nothing
-        returning tenant_id, device_id, pollutant, kind, at
+        returning tenant_id, device_id, kind, at
       )
-      select min(input.i)::int as i from input
-      join ins using (tenant_id, device_id, pollutant, kind, at)
-      group by input.tenant_id, input.device_id, input.pollutant, input.kind, input.at`),
+      select input.n::int as n from input join ins using (tenant_id, device_id, kind, at)`),
   );
-  return new Set(rows.map((x) => Number(x.i)));
+  return new Set(rows.map((r) => Number(r.n) - 1));
+}
+
+/**
+ * Lock stored value rows (keys must exist and be distinct) and return the pollutants each holds, by index
+ * into the input. Held until commit, so what is added next cannot race another writer of the same key.
+ */
+export async function lockValues(
+  tx: Tx,
+  v: Omit<ValueColumns, 'readings' | 'claimedAt'>,
+): Promise<Map<number, string[]>> {
+  if (v.tenantId.length === 0) return new Map();
+  const rows = rowsOf<{ n: number; codes: string[] | null }>(
+    await tx.execute(sql`select x.n::int as n, array(select jsonb_object_keys(s.readings)) as codes
+      from rows from (unnest(${plain(v.tenantId)}::uuid[]), unnest(${plain(v.deviceId)}::uuid[]),
+        unnest(${plain(v.kind)}::text[]), unnest(${plain(v.at)}::timestamptz[]))
+        with ordinality as x(tenant_id, device_id, kind, at, n)
+      join sensor_values s on s.tenant_id = x.tenant_id and s.device_id = x.device_id and s.kind = x.kind
+        and s.at = x.at
+      order by x.n
+      for update of s`),
+  );
+  return new Map(rows.map((r) => [Number(r.n) - 1, r.codes ?? []]));
+}
+
+/** Add pollutants to stored value rows (those already in a row keep their stored reading). */
+export async function addToValues(tx: Tx, v: ValueColumns): Promise<void> {
+  if (v.tenantId.length === 0) return;
+  await tx.execute(sql`update sensor_values s set readings = x.readings || s.readings
+    from ${valueRows(v)}
+    where s.tenant_id = x.tenant_id and s.device_id = x.device_id and s.kind = x.kind and s.at = x.at`);
 }
 
 export interface AggregateColumns {
@@ -279,6 +306,7 @@ export async function insertAggregates(tx: Tx, engine: Engine, a: AggregateColum
       'sensor_aggregates',
       ['tenant_id', 'device_id', 'pollutant', 'bucket', 'at', 'count', 'sum', 'min', 'max'],
       [a.tenantId, a.deviceId, a.pollutant, a.bucket, a.at, a.count, a.sum, a.min, a.max],
+      new Set(['tenant_id', 'device_id', 'bucket', 'at', 'count']),
     );
     return;
   }
@@ -468,12 +496,21 @@ export async function offlineAlertsToEscalate(db: Executor, tenantId: string, be
   );
 }
 
-/** Delete up to `limit` raw frames received before `before`; returns how many went. */
+/**
+ * Delete up to `limit` raw frames received before `before`; returns how many went. Per device along the
+ * primary key (tenant, device, received_at, …): each device's old frames are the start of its range.
+ */
 export async function deleteFramesBefore(db: Executor, tenantId: string, before: Date, limit: number) {
   const rows = rowsOf<{ n: number }>(
     await db.execute(sql`with gone as (
         delete from sensor_frames where ctid in (
-          select ctid from sensor_frames where tenant_id = ${tenantId} and received_at < ${before} limit ${limit})
+          select f.ctid from sensor_devices d
+          cross join lateral (
+            select ctid from sensor_frames f
+            where f.tenant_id = d.tenant_id and f.device_id = d.id and f.received_at < ${before}
+            limit ${limit}) f
+          where d.tenant_id = ${tenantId}
+          limit ${limit})
         returning 1)
       select count(*)::int as n from gone`),
   );
@@ -546,44 +583,17 @@ export async function linkAlertToCase(tx: Tx, tenantId: string, alertId: string,
   return r.length > 0;
 }
 
-export interface CaseNote {
-  at: Date;
-  actorId: string | null;
-  actorName: string;
-  note: string;
-  data: Record<string, unknown>;
-}
-
 /**
- * Add a note to a case's timeline (kind 'comment') with the next seq: the case row is locked first so
- * writers of one case queue. Returns the seq, or null when the case is not open any more.
+ * Lock a case row (writers of one case queue behind it until commit) and say whether the case is still open:
+ * a note is added only to an open case (with appendCaseEvent of the cases module, which takes the same lock).
  */
-export async function appendCaseNote(tx: Tx, tenantId: string, caseId: string, e: CaseNote): Promise<number | null> {
+export async function lockOpenCase(tx: Tx, tenantId: string, caseId: string): Promise<boolean> {
   const [c] = await tx
     .select({ status: cases.status })
     .from(cases)
     .where(and(eq(cases.tenantId, tenantId), eq(cases.id, caseId)))
     .for('update');
-  if (!c || !(OPEN_STATUSES as readonly string[]).includes(c.status)) return null;
-  const [r] = rowsOf<{ next: number }>(
-    await tx.execute(
-      sql`select coalesce(max(seq), 0) + 1 as next from case_events where tenant_id = ${tenantId} and case_id = ${caseId}`,
-    ),
-  );
-  const seq = Number(r?.next ?? 1);
-  await tx.insert(caseEvents).values({
-    tenantId,
-    caseId,
-    seq,
-    at: e.at,
-    actorId: e.actorId,
-    actorName: e.actorName,
-    kind: 'comment',
-    note: e.note,
-    photos: [],
-    data: e.data,
-  });
-  return seq;
+  return !!c && (OPEN_STATUSES as readonly string[]).includes(c.status);
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 /**
  * The HJ 212 ingest pipeline behind the TCP listener: a framed frame → parse → device by MN (cached) → PW
- * and CRC-kind check → clock-skew check → readings (scaled) → a bounded write-behind queue that stores
- * frames arriving within a few milliseconds in one transaction (raw frames, readings, minute/hour aggregates,
- * unknown MNs, device state, threshold rules → alerts → case jobs) → only then the ack.
+ * and CRC-kind check → clock-skew check → readings (scaled, and already as the JSON stored) → a bounded
+ * write-behind queue that stores frames arriving within a few milliseconds in one transaction (raw frames,
+ * one sensor_values row per data frame, hour aggregates, unknown MNs, device state, threshold rules → alerts
+ * → case jobs) → only then the ack.
  *
  * Verdicts: 'ok'; 'skewed' (device clock more than SENSORS_MAX_SKEW_SECONDS ahead or SENSORS_MAX_PAST_HOURS
  * behind the receive time: readings are stored at the receive time with claimed_at = the device's time);
@@ -15,10 +16,16 @@
  * requests that ask for one get 9011 with QnRtn=2 (请求被拒绝: the platform takes no commands from devices);
  * responses (9011–9014) are never answered.
  *
- * Batching: the queue flushes as soon as a flush is not already running (after lingerMs when idle), taking up
- * to maxBatch frames; while one flush runs, the next batch gathers. When more than maxQueued frames wait,
- * the listener stops reading sockets until half of them are stored (backpressure, nothing dropped). A failed
- * batch is retried frame by frame, so one frame that cannot be stored costs only its own ack.
+ * Rows per frame: the raw frame (sensor_frames) and, for a data upload, one sensor_values row holding every
+ * pollutant; hour buckets are summed over the batch in memory and written once per device, pollutant and hour;
+ * minute buckets are not stored (the series query computes them from sensor_values).
+ *
+ * Batching: each write lane flushes as soon as a flush is not already running (after lingerMs when idle),
+ * taking up to maxBatch frames; while one flush runs, the next batch gathers. With PostgreSQL two lanes (by
+ * device) write concurrently, so one batch's JavaScript overlaps the other's database round trips; answers are
+ * still released in arrival order. When more than maxQueued frames wait, the listener stops reading sockets
+ * until half of them are stored (backpressure, nothing dropped). A failed batch is retried frame by frame, so
+ * one frame that cannot be stored costs only its own ack.
  */
 import { randomUUID } from 'node:crypto';
 import client from 'prom-client';
@@ -27,11 +34,13 @@ import type { Deps } from '../../deps.ts';
 import { registry } from '../../http/metrics.ts';
 import { enqueueJob } from '../../jobs/worker.ts';
 import { recordAudit } from '../audit/index.ts';
+import { appendCaseEvent } from '../cases/index.ts';
 import {
   buildAck,
   DATA_UPLOAD_CNS,
   type Hj212Frame,
   POLLUTANTS,
+  type PollutantValues,
   parseFrame,
   QN_RTN,
   serialise,
@@ -44,7 +53,6 @@ import {
   evaluateDevice,
   hourOf,
   isValidFlag,
-  minuteOf,
   newDeviceRuleState,
   type RuleAlert,
   type ThresholdRule,
@@ -182,15 +190,33 @@ export function invalidateSensorCaches(what: { mn?: string; tenantId?: string } 
 
 export type Verdict = 'ok' | 'skewed' | 'rejected';
 
+/** One pollutant of a data upload, scaled. */
 interface Reading {
   pollutant: string;
-  kind: 'rtd' | 'minute' | 'hour' | 'day';
-  at: number;
   value: number | null;
   min: number | null;
   max: number | null;
   flag: string | null;
+}
+
+/**
+ * What a data upload reports: one sensor_values row. Kept compact (it waits in the write queue): the pollutant
+ * codes, the stored JSON, and the values our aggregates and rules take (a value with flag N, T or none).
+ */
+interface FrameValues {
+  kind: 'rtd' | 'minute' | 'hour' | 'day';
+  /** Where the readings are filed: the device's time, or the receive time when its clock is off. */
+  at: number;
+  /** The device's time when it was not believed. */
   claimedAt: number | null;
+  /** Pollutant codes in frame order. */
+  codes: string[];
+  /** The readings as stored (JSON object text: pollutant → [value, flag, min, max]), made while classifying. */
+  json: string;
+  /** Indexes into `codes` of the usable readings (a value, flag N, T or none), ascending … */
+  usable: number[];
+  /** … and their values, scaled. */
+  usableValues: number[];
 }
 
 interface FrameItem {
@@ -204,7 +230,10 @@ interface FrameItem {
   verdict: Verdict;
   reason: string | null;
   raw: string;
-  readings: Reading[];
+  /** Null for frames that carry no readings (refused, commands, heartbeats). */
+  values: FrameValues | null;
+  /** While a batch is written: where this frame's readings start in the batch's list of readings. */
+  first: number;
   address: string | null;
   done: (stored: boolean) => void;
 }
@@ -232,8 +261,15 @@ export interface Classified {
   item: WriteItem | null;
 }
 
-const KIND_BY_CN: Record<string, Reading['kind']> = { '2011': 'rtd', '2051': 'minute', '2061': 'hour', '2031': 'day' };
+const KIND_BY_CN: Record<string, FrameValues['kind']> = {
+  '2011': 'rtd',
+  '2051': 'minute',
+  '2061': 'hour',
+  '2031': 'day',
+};
 const RESPONSE_CNS = new Set(['9011', '9012', '9013', '9014']);
+/** Every frame is parsed accepting a Modbus CRC; whether this device may use one is checked afterwards. */
+const PARSE_OPTIONS = { allowModbusCrc: true } as const;
 
 const REASONS: Record<string, string> = {
   BAD_PW: '访问密码(PW)错误',
@@ -253,7 +289,7 @@ export function rawText(bytes: Uint8Array): string {
       break;
     }
   }
-  if (printable) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  if (printable) return latin1(bytes);
   let s = '';
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i]!;
@@ -262,6 +298,12 @@ export function rawText(bytes: Uint8Array): string {
     else s += `\\x${c.toString(16).padStart(2, '0')}`;
   }
   return s;
+}
+
+function latin1(bytes: Uint8Array): string {
+  return (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString(
+    'latin1',
+  );
 }
 
 /** A header field read straight from the bytes, for frames the parser refused (to attribute them). */
@@ -294,6 +336,42 @@ export interface QueueOptions {
   lingerMs?: number;
   /** Above this many waiting frames the listener stops reading sockets (default 20 000). */
   maxQueued?: number;
+  /**
+   * Write lanes: batches written concurrently on their own connections, each device always in the same lane,
+   * so one batch's JavaScript overlaps another's database work (default 2 on PostgreSQL; PGlite has a single
+   * connection: 1). Replies are still released in arrival order.
+   */
+  lanes?: number;
+}
+
+/**
+ * Releases stored/not-stored answers in the order the items were submitted, whatever order the lanes finish
+ * in (a connection carrying several devices gets its replies in the order it sent the frames).
+ */
+class InOrder {
+  private readonly waiting: ({ resolve: (ok: boolean) => void; ok: boolean | null } | null)[] = [];
+  private head = 0;
+
+  add(resolve: (ok: boolean) => void): (ok: boolean) => void {
+    const entry = { resolve, ok: null as boolean | null };
+    this.waiting.push(entry);
+    return (ok) => {
+      entry.ok = ok;
+      this.release();
+    };
+  }
+
+  private release(): void {
+    const w = this.waiting;
+    for (let e = w[this.head]; e && e.ok !== null; e = w[this.head]) {
+      w[this.head++] = null;
+      e.resolve(e.ok);
+    }
+    if (this.head > 4096 && this.head * 2 > w.length) {
+      w.splice(0, this.head);
+      this.head = 0;
+    }
+  }
 }
 
 class WriteQueue {
@@ -344,6 +422,9 @@ class WriteQueue {
     this.flushing = true;
     try {
       while (this.items.length > 0) {
+        // Let the sockets be read once more before taking a partial batch: what already arrived joins it
+        // (fewer, larger transactions when the database is the bottleneck; nothing waits when it is not).
+        if (this.items.length < this.maxBatch) await new Promise((r) => setImmediate(r));
         const batch = this.items.splice(0, this.maxBatch);
         if (this.high && this.items.length <= this.maxQueued / 2) {
           this.high = false;
@@ -391,13 +472,17 @@ export class SensorIngest {
   private readonly ruleState = new Map<string, DeviceRuleState>();
   private readonly openAlerts = new Map<string, OpenAlertsEntry>();
   private strangerTenant: string | null | undefined;
-  private readonly queue: WriteQueue;
+  private readonly lanes: WriteQueue[];
+  private highLanes = 0;
+  private readonly inOrder: InOrder | null;
   private readonly pressureListeners = new Set<(high: boolean) => void>();
   private seq: number;
   private readonly engine: repo.Engine;
   private readonly logged = new Map<string, number>();
-  /** Per device, pollutant and bucket kind: the latest bucket start stored (to tell new buckets from updates). */
+  /** Per device and pollutant: the latest hour bucket stored (to tell new buckets from updates). */
   private readonly lastBucket = new Map<string, number>();
+  /** Per device and reading kind: the latest value row stored (to tell new rows from resends and backlogs). */
+  private readonly lastValueAt = new Map<string, number>();
 
   constructor(
     private readonly deps: Deps,
@@ -406,13 +491,22 @@ export class SensorIngest {
     this.engine = deps.database.engine;
     // Unique per process start: frames of one device at one millisecond still get distinct keys.
     this.seq = (Date.now() % 1_000_000_000) * 1000;
-    this.queue = new WriteQueue(
-      (batch) => this.flush(batch),
-      (high) => {
-        for (const l of this.pressureListeners) l(high);
-      },
-      opts.queue ?? {},
+    const q = opts.queue ?? {};
+    const lanes = Math.max(1, Math.floor(q.lanes ?? (this.engine === 'postgres' ? 2 : 1)));
+    const perLane: QueueOptions = { ...q, maxQueued: Math.ceil((q.maxQueued ?? 20_000) / lanes) };
+    this.lanes = Array.from(
+      { length: lanes },
+      () =>
+        new WriteQueue(
+          (batch) => this.flush(batch),
+          (high) => {
+            this.highLanes += high ? 1 : -1;
+            if (this.highLanes === (high ? 1 : 0)) for (const l of this.pressureListeners) l(high);
+          },
+          perLane,
+        ),
     );
+    this.inOrder = lanes > 1 ? new InOrder() : null;
     live.add(this);
   }
 
@@ -423,11 +517,13 @@ export class SensorIngest {
   }
 
   get queued(): number {
-    return this.queue.length;
+    let n = 0;
+    for (const lane of this.lanes) n += lane.length;
+    return n;
   }
 
   get underPressure(): boolean {
-    return this.queue.underPressure;
+    return this.highLanes > 0;
   }
 
   invalidate(what: { mn?: string; tenantId?: string }): void {
@@ -439,12 +535,12 @@ export class SensorIngest {
 
   /** Write everything queued and stop taking part in cache invalidation. */
   async close(): Promise<void> {
-    await this.queue.drain();
+    await this.drain();
     live.delete(this);
   }
 
   async drain(): Promise<void> {
-    await this.queue.drain();
+    await Promise.all(this.lanes.map((lane) => lane.drain()));
   }
 
   /** Log a line at most once a minute per key (a misbehaving device must not flood the log). */
@@ -502,8 +598,11 @@ export class SensorIngest {
    */
   classify(bytes: Uint8Array, receivedAt: number, address: string | null): Classified | Promise<Classified> {
     sensorMetrics.received.inc();
-    const parsed = parseFrame(bytes, { allowModbusCrc: true });
-    const raw = rawText(bytes);
+    const parsed = parseFrame(bytes, PARSE_OPTIONS);
+    // A frame the parser accepted is printable ASCII from `##` to the CRC (its data segment is checked, the rest
+    // is digits and hex), so the text is the bytes as they are — unless line-end bytes were passed along.
+    const raw =
+      parsed.ok && bytes.length > 0 && (bytes[bytes.length - 1] as number) >= 0x20 ? latin1(bytes) : rawText(bytes);
     if (!parsed.ok) {
       const mn = headerField(raw, 'MN');
       const code = parsed.error.code;
@@ -529,7 +628,7 @@ export class SensorIngest {
             dataTime: null,
             verdict: 'rejected',
             reason,
-            readings: [],
+            values: null,
           }),
         };
       };
@@ -549,17 +648,23 @@ export class SensorIngest {
     receivedAt: number,
     address: string | null,
     raw: string,
-    f: Pick<FrameItem, 'cn' | 'qn' | 'dataTime' | 'verdict' | 'reason' | 'readings'>,
+    f: Pick<FrameItem, 'cn' | 'qn' | 'dataTime' | 'verdict' | 'reason' | 'values'>,
   ): FrameItem {
     return {
       type: 'frame',
       device,
       receivedAt,
       seq: this.seq++,
-      address,
+      cn: f.cn,
+      qn: f.qn,
+      dataTime: f.dataTime,
+      verdict: f.verdict,
+      reason: f.reason,
       raw,
+      values: f.values,
+      first: 0,
+      address,
       done: noop,
-      ...f,
     };
   }
 
@@ -571,23 +676,11 @@ export class SensorIngest {
     raw: string,
   ): Classified | Promise<Classified> {
     if (!device) return this.stranger(frame.mn, receivedAt, address);
-    const base = { cn: frame.cn, qn: frame.qn ?? null, dataTime: frame.cp.dataTime ?? null };
-    const reject = (code: keyof typeof REASONS): Classified => {
-      sensorMetrics.rejected.inc({ reason: code });
-      const reason = `${code}: ${REASONS[code]}`;
-      this.logSome(`${code}:${device.id}`, 'info', { mn: device.mn, address, reason: code }, 'HJ 212 frame refused');
-      return {
-        verdict: 'rejected',
-        reason,
-        mn: frame.mn,
-        ack: null,
-        ackCn: null,
-        item: this.frameItem(device, receivedAt, address, raw, { ...base, verdict: 'rejected', reason, readings: [] }),
-      };
-    };
-    if (!device.enabled) return reject('DEVICE_DISABLED');
-    if (frame.crcKind === 'modbus' && !device.allowModbusCrc) return reject('MODBUS_CRC_NOT_ALLOWED');
-    if (device.password !== null && frame.pw !== device.password) return reject('BAD_PW');
+    if (!device.enabled) return this.refuse('DEVICE_DISABLED', frame, device, receivedAt, address, raw);
+    if (frame.crcKind === 'modbus' && !device.allowModbusCrc)
+      return this.refuse('MODBUS_CRC_NOT_ALLOWED', frame, device, receivedAt, address, raw);
+    if (device.password !== null && frame.pw !== device.password)
+      return this.refuse('BAD_PW', frame, device, receivedAt, address, raw);
 
     // Clock: DataTime, else the QN of a data upload.
     const { config } = this.deps;
@@ -604,10 +697,10 @@ export class SensorIngest {
         reason = `CLOCK_BEHIND: ${REASONS.CLOCK_BEHIND}(落后 ${Math.round(-ahead / 3_600_000)} 小时)`;
       }
     }
-    const readings = readingsOf(frame, device, verdict === 'ok' ? (claimed ?? receivedAt) : receivedAt);
-    if (verdict === 'skewed') {
-      for (const r of readings) r.claimedAt = claimed ?? null;
-    }
+    const values =
+      verdict === 'ok'
+        ? valuesOf(frame, device, claimed ?? receivedAt, null)
+        : valuesOf(frame, device, receivedAt, claimed ?? null);
 
     let ack: string | null = null;
     let ackCn: string | null = null;
@@ -626,7 +719,43 @@ export class SensorIngest {
       mn: frame.mn,
       ack,
       ackCn,
-      item: this.frameItem(device, receivedAt, address, raw, { ...base, verdict, reason, readings }),
+      item: this.frameItem(device, receivedAt, address, raw, {
+        cn: frame.cn,
+        qn: frame.qn ?? null,
+        dataTime: frame.cp.dataTime ?? null,
+        verdict,
+        reason,
+        values,
+      }),
+    };
+  }
+
+  /** A parsed frame of a registered device refused for `code`: stored with its reason, not answered. */
+  private refuse(
+    code: keyof typeof REASONS,
+    frame: Hj212Frame,
+    device: DeviceInfo,
+    receivedAt: number,
+    address: string | null,
+    raw: string,
+  ): Classified {
+    sensorMetrics.rejected.inc({ reason: code });
+    const reason = `${code}: ${REASONS[code]}`;
+    this.logSome(`${code}:${device.id}`, 'info', { mn: device.mn, address, reason: code }, 'HJ 212 frame refused');
+    return {
+      verdict: 'rejected',
+      reason,
+      mn: frame.mn,
+      ack: null,
+      ackCn: null,
+      item: this.frameItem(device, receivedAt, address, raw, {
+        cn: frame.cn,
+        qn: frame.qn ?? null,
+        dataTime: frame.cp.dataTime ?? null,
+        verdict: 'rejected',
+        reason,
+        values: null,
+      }),
     };
   }
 
@@ -649,9 +778,19 @@ export class SensorIngest {
   /** Queue a classified item; resolves true once it is stored (then, and only then, ack it). */
   submit(item: WriteItem): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
-      item.done = resolve;
-      this.queue.push(item);
+      item.done = this.inOrder ? this.inOrder.add(resolve) : resolve;
+      this.laneOf(item).push(item);
     });
+  }
+
+  /** A device's frames (an MN's stranger counts) always take the same lane: its rows are never written twice at once. */
+  private laneOf(item: WriteItem): WriteQueue {
+    const lanes = this.lanes;
+    if (lanes.length === 1) return lanes[0] as WriteQueue;
+    const key = item.type === 'frame' ? item.device.id : item.mn;
+    let h = 0;
+    for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
+    return lanes[(h >>> 0) % lanes.length] as WriteQueue;
   }
 
   // ---- the batch write ----
@@ -722,7 +861,7 @@ export class SensorIngest {
       }
     }
 
-    // Column arrays for frames and readings; `owner` maps a reading row back to its frame.
+    // Column arrays for the raw frames; the readings grouped into value rows (one per device, kind and time).
     const fc: repo.FrameColumns = {
       tenantId: [],
       deviceId: [],
@@ -735,21 +874,14 @@ export class SensorIngest {
       reason: [],
       raw: [],
     };
-    const rc: repo.ReadingColumns = {
-      tenantId: [],
-      deviceId: [],
-      pollutant: [],
-      kind: [],
-      at: [],
-      value: [],
-      min: [],
-      max: [],
-      flag: [],
-      claimedAt: [],
-    };
-    const owner: { frame: FrameItem; reading: Reading }[] = [];
+    const groups = new Map<string, ValueGroup>();
+    // Every reading of the batch in arrival order (frame f's j-th at f.first + j): is it new — not stored
+    // already, not repeated in this batch?
+    const fresh: boolean[] = [];
     const tenants = new Set<string>();
+    const verdicts = { ok: 0, skewed: 0, rejected: 0 };
     for (const f of frames) {
+      verdicts[f.verdict]++;
       tenants.add(f.device.tenantId);
       fc.tenantId.push(f.device.tenantId);
       fc.deviceId.push(f.device.id);
@@ -761,90 +893,110 @@ export class SensorIngest {
       fc.verdict.push(f.verdict);
       fc.reason.push(f.reason);
       fc.raw.push(f.raw);
-      let lastAt = Number.NaN;
-      let lastAtIso = '';
-      for (const r of f.readings) {
-        if (r.at !== lastAt) {
-          lastAt = r.at;
-          lastAtIso = iso(r.at) as string;
+      const v = f.values;
+      if (!v) continue;
+      f.first = fresh.length;
+      for (let j = 0; j < v.codes.length; j++) fresh.push(true);
+      const key = `${f.device.id}|${v.kind}|${v.at}`;
+      const g = groups.get(key);
+      if (!g) {
+        groups.set(key, {
+          device: f.device,
+          kind: v.kind,
+          at: v.at,
+          claimedAt: v.claimedAt,
+          json: v.json,
+          frame: f,
+          codes: null,
+        });
+        continue;
+      }
+      // Another frame of the same device, kind and time in this batch (a resend, or the rest of a split upload):
+      // only pollutants not seen yet count.
+      const codes = codesOf(g);
+      let parts: Record<string, unknown> | null = null;
+      for (let j = 0; j < v.codes.length; j++) {
+        const code = v.codes[j] as string;
+        if (codes.has(code)) {
+          fresh[f.first + j] = false;
+          continue;
         }
-        rc.tenantId.push(f.device.tenantId);
-        rc.deviceId.push(f.device.id);
-        rc.pollutant.push(r.pollutant);
-        rc.kind.push(r.kind);
-        rc.at.push(lastAtIso);
-        rc.value.push(r.value);
-        rc.min.push(r.min);
-        rc.max.push(r.max);
-        rc.flag.push(r.flag);
-        rc.claimedAt.push(iso(r.claimedAt));
-        owner.push({ frame: f, reading: r });
+        codes.set(code, f.first + j);
+        parts ??= JSON.parse(v.json) as Record<string, unknown>;
+        g.json = `${g.json.slice(0, -1)},${jsonString(code)}:${JSON.stringify(parts[code])}}`;
       }
     }
     const rules = new Map<string, ThresholdRule[]>();
     for (const t of tenants) rules.set(t, await this.thresholdsFor(t));
+    const thresholdsByType = new Map<string, ThresholdRule[]>();
 
     const now = deps.clock.now();
     const staged = new Map<string, DeviceRuleState>();
     const stagedAlerts = new Map<string, OpenAlertsEntry>();
     const stagedBuckets = new Map<string, number>();
+    const stagedValues = new Map<string, number>();
     let readingsStored = 0;
 
     await deps.database.db.transaction(async (tx) => {
       await repo.insertFrames(tx, this.engine, fc);
+      await this.writeValues(tx, [...groups.values()], fresh, stagedValues);
 
-      // Readings: fast path (COPY / plain insert) inside a savepoint; a duplicate sends us to the slow path.
-      let inserted: Set<number> | null = null;
-      if (owner.length > 0) {
-        try {
-          await tx.transaction(async (sp) => repo.insertReadings(sp, this.engine, rc));
-        } catch (err) {
-          if (!isUniqueViolation(err)) throw err;
-          inserted = await repo.insertReadingsSkippingDuplicates(tx, rc);
+      // Per device: the hour buckets' deltas from the new valid real-time values, those values themselves
+      // (arrival order) for the pollutants a consecutive_rtd rule watches, and the device's own hourly values.
+      const perDevice = new Map<string, DeviceBatch>();
+      const agg: Agg[] = [];
+      for (let i = 0; i < fresh.length; i++) if (fresh[i]) readingsStored++;
+      for (const f of frames) {
+        const v = f.values;
+        if (!v || (v.kind !== 'rtd' && v.kind !== 'hour') || v.usable.length === 0) continue;
+        const { kind, at, codes, usable, usableValues } = v;
+        const hour = hourOf(at);
+        let d: DeviceBatch | null = null;
+        for (let k = 0; k < usable.length; k++) {
+          const j = usable[k] as number;
+          if (!fresh[f.first + j]) continue;
+          const pollutant = codes[j] as string;
+          const value = usableValues[k] as number;
+          if (d === null) {
+            d = perDevice.get(f.device.id) ?? null;
+            if (d === null) {
+              d = deviceBatch(f.device, rules, thresholdsByType);
+              perDevice.set(f.device.id, d);
+            }
+          }
+          if (kind === 'hour') {
+            d.deviceHours.push({ pollutant, at, value });
+            continue;
+          }
+          if (d.runPollutants.has(pollutant)) d.rtd.push({ pollutant, at, value });
+          let list = d.hours.get(pollutant);
+          let a: Agg | undefined;
+          if (list === undefined) {
+            list = [];
+            d.hours.set(pollutant, list);
+          } else for (const x of list) if (x.at === hour) a = x;
+          if (a) {
+            a.n++;
+            a.sum += value;
+            if (value < a.min) a.min = value;
+            if (value > a.max) a.max = value;
+          } else {
+            a = {
+              device: f.device,
+              series: `${f.device.id}|${pollutant}`,
+              pollutant,
+              at: hour,
+              n: 1,
+              sum: value,
+              min: value,
+              max: value,
+            };
+            list.push(a);
+            agg.push(a);
+          }
         }
       }
-      readingsStored = inserted ? inserted.size : owner.length;
-
-      // Per device: the stored valid real-time and hourly values, and the aggregate deltas.
-      const perDevice = new Map<
-        string,
-        {
-          device: DeviceInfo;
-          rtd: { pollutant: string; at: number; value: number }[];
-          deviceHours: { pollutant: string; at: number; value: number }[];
-        }
-      >();
-      const agg = new Map<string, Agg>();
-      const addAgg = (f: FrameItem, pollutant: string, bucket: 'minute' | 'hour', at: number, v: number) => {
-        const series = `${f.device.id}|${pollutant}|${bucket}`;
-        const key = `${series}|${at}`;
-        const a = agg.get(key);
-        if (a) {
-          a.n++;
-          a.sum += v;
-          if (v < a.min) a.min = v;
-          if (v > a.max) a.max = v;
-        } else agg.set(key, { device: f.device, series, pollutant, bucket, at, n: 1, sum: v, min: v, max: v });
-      };
-      for (let i = 0; i < owner.length; i++) {
-        if (inserted && !inserted.has(i)) continue;
-        const { frame: f, reading: r } = owner[i] as { frame: FrameItem; reading: Reading };
-        if (r.value === null || !isValidFlag(r.flag)) continue;
-        if (r.kind !== 'rtd' && r.kind !== 'hour') continue;
-        let d = perDevice.get(f.device.id);
-        if (!d) {
-          d = { device: f.device, rtd: [], deviceHours: [] };
-          perDevice.set(f.device.id, d);
-        }
-        if (r.kind === 'hour') {
-          d.deviceHours.push({ pollutant: r.pollutant, at: r.at, value: r.value });
-          continue;
-        }
-        d.rtd.push({ pollutant: r.pollutant, at: r.at, value: r.value });
-        addAgg(f, r.pollutant, 'minute', minuteOf(r.at), r.value);
-        addAgg(f, r.pollutant, 'hour', hourOf(r.at), r.value);
-      }
-      const hourTotals = await this.writeAggregates(tx, [...agg.values()], stagedBuckets);
+      const hourTotals = await this.writeAggregates(tx, agg, stagedBuckets);
 
       if (strangers.size > 0) {
         const s = [...strangers.values()];
@@ -888,8 +1040,7 @@ export class SensorIngest {
 
       // Threshold rules.
       for (const [deviceId, d] of perDevice) {
-        const tenantId = d.device.tenantId;
-        const thresholds = effectiveThresholds(rules.get(tenantId) ?? [], d.device.site?.type ?? null);
+        const thresholds = d.thresholds;
         if (thresholds.length === 0 && !this.openAlerts.get(deviceId)?.byThreshold.size) continue;
         const hours = hourTotals.get(deviceId) ?? [];
         const open = await this.openAlertsOf(tx, d.device);
@@ -923,16 +1074,67 @@ export class SensorIngest {
     for (const [k, v] of staged) this.ruleState.set(k, v);
     for (const [k, v] of stagedAlerts) this.openAlerts.set(k, v);
     for (const [k, v] of stagedBuckets) this.lastBucket.set(k, v);
+    for (const [k, v] of stagedValues) this.lastValueAt.set(k, v);
     sensorMetrics.batch.observe(batch.length);
     sensorMetrics.readings.inc(readingsStored);
-    for (const f of frames) sensorMetrics.stored.inc({ verdict: f.verdict });
+    for (const verdict of ['ok', 'skewed', 'rejected'] as const)
+      if (verdicts[verdict] > 0) sensorMetrics.stored.inc({ verdict }, verdicts[verdict]);
   }
 
   /**
-   * Add a batch's aggregate deltas. Buckets later than any this process stored for the device and pollutant
+   * Store a batch's value rows. Rows later than any this process stored for the device and kind are new in all
+   * likelihood: they go in the cheap way (COPY on PGlite) inside a savepoint. Older ones — a resend, a backlog,
+   * another frame of the same time — and all of them if that insert meets an existing key are merged: new keys
+   * inserted, existing rows locked and given only the pollutants they lack. Readings already stored get
+   * fresh[i] = false (they are neither counted nor aggregated nor evaluated again).
+   */
+  private async writeValues(tx: Tx, rows: ValueGroup[], fresh: boolean[], staged: Map<string, number>): Promise<void> {
+    if (rows.length === 0) return;
+    const fast: ValueGroup[] = [];
+    const slow: ValueGroup[] = [];
+    for (const g of rows) {
+      const series = `${g.device.id}|${g.kind}`;
+      const last = this.lastValueAt.get(series);
+      if (last === undefined || g.at > last) fast.push(g);
+      else slow.push(g);
+      const prev = staged.get(series) ?? last;
+      if (prev === undefined || g.at > prev) staged.set(series, g.at);
+    }
+    if (fast.length > 0) {
+      try {
+        await tx.transaction(async (sp) => repo.insertValues(sp, this.engine, valueColumns(fast)));
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        slow.push(...fast);
+      }
+    }
+    if (slow.length === 0) return;
+    const inserted = await repo.insertValuesSkippingExisting(tx, valueColumns(slow));
+    const rest = slow.filter((_, i) => !inserted.has(i));
+    if (rest.length === 0) return;
+    const stored = await repo.lockValues(tx, valueColumns(rest));
+    const additions: ValueGroup[] = [];
+    for (let n = 0; n < rest.length; n++) {
+      const g = rest[n] as ValueGroup;
+      const codes = stored.get(n);
+      if (!codes) throw new Error(`sensor_values row ${g.device.id} ${g.kind} ${iso(g.at)} vanished`);
+      const have = new Set(codes);
+      const parts = JSON.parse(g.json) as Record<string, unknown>;
+      let json = '';
+      for (const [code, i] of codesOf(g)) {
+        if (have.has(code)) fresh[i] = false;
+        else json += `${json === '' ? '{' : ','}${jsonString(code)}:${JSON.stringify(parts[code])}`;
+      }
+      if (json !== '') additions.push({ ...g, json: `${json}}` });
+    }
+    await repo.addToValues(tx, valueColumns(additions));
+  }
+
+  /**
+   * Add a batch's hour-bucket deltas. Buckets later than any this process stored for the device and pollutant
    * are new in all likelihood: they are inserted the cheap way (COPY on PGlite) inside a savepoint; known or
-   * older buckets, and all of them if that insert meets an existing row, are upserted. Returns the hour
-   * buckets' totals after the write, per device.
+   * older buckets, and all of them if that insert meets an existing row, are upserted. Returns the buckets'
+   * totals after the write, per device. (Minute buckets are not stored: they are computed when read.)
    */
   private async writeAggregates(
     tx: Tx,
@@ -955,16 +1157,14 @@ export class SensorIngest {
     if (fresh.length > 0) {
       try {
         await tx.transaction(async (sp) => repo.insertAggregates(sp, this.engine, aggregateColumns(fresh)));
-        for (const a of fresh)
-          if (a.bucket === 'hour') add(a.device.id, { pollutant: a.pollutant, at: a.at, count: a.n, sum: a.sum });
+        for (const a of fresh) add(a.device.id, { pollutant: a.pollutant, at: a.at, count: a.n, sum: a.sum });
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
         known.push(...fresh);
         fresh = [];
       }
     }
-    await repo.upsertAggregates(tx, aggregateColumns(known.filter((a) => a.bucket === 'minute')), false);
-    const hours = await repo.upsertAggregates(tx, aggregateColumns(known.filter((a) => a.bucket === 'hour')), true);
+    const hours = await repo.upsertAggregates(tx, aggregateColumns(known), true);
     for (const h of hours)
       add(h.device_id, { pollutant: h.pollutant, at: Number(h.at_ms), count: Number(h.count), sum: Number(h.sum) });
     for (const a of aggs) {
@@ -1050,7 +1250,7 @@ export class SensorIngest {
       });
       if (caseId) {
         const name = POLLUTANTS[a.pollutant]?.zh ?? a.pollutant;
-        await repo.appendCaseNote(tx, device.tenantId, caseId, {
+        await appendSensorNote(tx, device.tenantId, caseId, {
           at: now,
           actorId: null,
           actorName: '扬尘监测',
@@ -1086,7 +1286,7 @@ export class SensorIngest {
           },
         );
         if (c.case_id) {
-          await repo.appendCaseNote(tx, b.tenant_id, c.case_id, {
+          await appendSensorNote(tx, b.tenant_id, c.case_id, {
             at: now,
             actorId: null,
             actorName: '扬尘监测',
@@ -1101,18 +1301,114 @@ export class SensorIngest {
 
 function noop(): void {}
 
-/** One aggregate bucket's delta from a batch. */
+/** A device's part of a batch, for the rules. */
+interface DeviceBatch {
+  device: DeviceInfo;
+  /** The thresholds that apply to the device's site type. */
+  thresholds: ThresholdRule[];
+  /** Pollutants a consecutive_rtd threshold watches: only their real-time values are kept in `rtd`. */
+  runPollutants: Set<string>;
+  rtd: { pollutant: string; at: number; value: number }[];
+  deviceHours: { pollutant: string; at: number; value: number }[];
+  /** pollutant → this batch's hour buckets */
+  hours: Map<string, Agg[]>;
+}
+
+function deviceBatch(
+  device: DeviceInfo,
+  rules: Map<string, ThresholdRule[]>,
+  byType: Map<string, ThresholdRule[]>,
+): DeviceBatch {
+  const type = device.site?.type ?? null;
+  const key = `${device.tenantId}|${type}`;
+  let thresholds = byType.get(key);
+  if (!thresholds) {
+    thresholds = effectiveThresholds(rules.get(device.tenantId) ?? [], type);
+    byType.set(key, thresholds);
+  }
+  const runPollutants = new Set<string>();
+  for (const t of thresholds) if (t.rule === 'consecutive_rtd') runPollutants.add(t.pollutant);
+  return { device, thresholds, runPollutants, rtd: [], deviceHours: [], hours: new Map() };
+}
+
+/** One hour bucket's delta from a batch. */
 interface Agg {
   device: DeviceInfo;
-  /** device|pollutant|bucket kind */
+  /** device|pollutant */
   series: string;
   pollutant: string;
-  bucket: 'minute' | 'hour';
   at: number;
   n: number;
   sum: number;
   min: number;
   max: number;
+}
+
+/** One sensor_values row of a batch: the readings of one device, kind and time (first frame's first). */
+interface ValueGroup {
+  device: DeviceInfo;
+  kind: FrameValues['kind'];
+  at: number;
+  claimedAt: number | null;
+  /** The readings object as JSON text (pollutant → [value, flag, min, max]). */
+  json: string;
+  /** The first frame of the row in this batch. */
+  frame: FrameItem;
+  /** pollutant → index of its reading in the batch's list, made when a second frame or a stored row joins. */
+  codes: Map<string, number> | null;
+}
+
+/** The pollutants of a value row and where their readings are in the batch's list. */
+function codesOf(g: ValueGroup): Map<string, number> {
+  if (g.codes === null) {
+    g.codes = new Map();
+    const { frame } = g;
+    const codes = (frame.values as FrameValues).codes;
+    for (let j = 0; j < codes.length; j++) g.codes.set(codes[j] as string, frame.first + j);
+  }
+  return g.codes;
+}
+
+function valueColumns(rows: ValueGroup[]): repo.ValueColumns {
+  const v: repo.ValueColumns = { tenantId: [], deviceId: [], kind: [], at: [], readings: [], claimedAt: [] };
+  for (const g of rows) {
+    v.tenantId.push(g.device.tenantId);
+    v.deviceId.push(g.device.id);
+    v.kind.push(g.kind);
+    v.at.push(iso(g.at) as string);
+    v.readings.push(g.json);
+    v.claimedAt.push(iso(g.claimedAt));
+  }
+  return v;
+}
+
+const jsonStrings = new Map<string, string>();
+
+/** A JSON string literal. Pollutant codes and flags repeat endlessly: the recent ones are remembered. */
+function jsonString(s: string): string {
+  let j = jsonStrings.get(s);
+  if (j === undefined) {
+    if (jsonStrings.size >= 10_000) jsonStrings.clear();
+    j = JSON.stringify(s);
+    jsonStrings.set(s, j);
+  }
+  return j;
+}
+
+/** A number as JSON; NaN and ±Infinity (which JSON lacks) as strings that ::float8 reads back. */
+function jsonNumber(v: number | null): string {
+  if (v === null) return 'null';
+  return Number.isFinite(v) ? String(v) : `"${String(v)}"`;
+}
+
+/** One reading as stored: [value, flag, min, max] without trailing nulls (see StoredReading in the schema). */
+export function storedReading(r: Pick<Reading, 'value' | 'flag' | 'min' | 'max'>): string {
+  const v = r.value !== null && Number.isFinite(r.value) ? String(r.value) : jsonNumber(r.value);
+  if (r.max !== null)
+    return `[${v},${r.flag === null ? 'null' : jsonString(r.flag)},${jsonNumber(r.min)},${jsonNumber(r.max)}]`;
+  if (r.min !== null) return `[${v},${r.flag === null ? 'null' : jsonString(r.flag)},${jsonNumber(r.min)}]`;
+  if (r.flag !== null) return `[${v},${jsonString(r.flag)}]`;
+  return `[${v}]`;
 }
 
 function aggregateColumns(aggs: Agg[]): repo.AggregateColumns {
@@ -1131,7 +1427,7 @@ function aggregateColumns(aggs: Agg[]): repo.AggregateColumns {
     ac.tenantId.push(a.device.tenantId);
     ac.deviceId.push(a.device.id);
     ac.pollutant.push(a.pollutant);
-    ac.bucket.push(a.bucket);
+    ac.bucket.push('hour');
     ac.at.push(iso(a.at) as string);
     ac.count.push(a.n);
     ac.sum.push(a.sum);
@@ -1150,6 +1446,28 @@ function isUniqueViolation(err: unknown): boolean {
   return false;
 }
 
+export interface SensorNote {
+  at: Date;
+  actorId: string | null;
+  actorName: string;
+  note: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Add a note (kind 'comment') to a case's timeline through the cases module, if the case is still open: the
+ * case row is locked first, so the check holds until commit. Returns the event's seq, or null when closed.
+ */
+export async function appendSensorNote(
+  tx: Tx,
+  tenantId: string,
+  caseId: string,
+  e: SensorNote,
+): Promise<number | null> {
+  if (!(await repo.lockOpenCase(tx, tenantId, caseId))) return null;
+  return appendCaseEvent(tx, tenantId, caseId, { ...e, kind: 'comment', note: e.note, photos: [] });
+}
+
 /** Make sure the site's alarm alerts get (or join) a case: one pending job per site. */
 export async function scheduleCaseWork(tx: Tx, deps: Deps, tenantId: string, siteId: string): Promise<void> {
   const now = deps.clock.now();
@@ -1160,22 +1478,39 @@ export async function scheduleCaseWork(tx: Tx, deps: Deps, tenantId: string, sit
   );
 }
 
-/** The readings of a data upload, scaled per pollutant; `at` is where they are filed. */
-function readingsOf(frame: Hj212Frame, device: DeviceInfo, at: number): Reading[] {
+/** The readings of a data upload, scaled per pollutant, filed at `at`; null when it carries none. */
+function valuesOf(frame: Hj212Frame, device: DeviceInfo, at: number, claimedAt: number | null): FrameValues | null {
   const kind = KIND_BY_CN[frame.cn];
-  if (!kind) return [];
-  const out: Reading[] = [];
+  if (!kind) return null;
+  const codes: string[] = [];
+  const usable: number[] = [];
+  const usableValues: number[] = [];
+  let json = '';
   const pollutants = frame.cp.pollutants;
-  for (const code in pollutants) {
-    const pv = pollutants[code]!;
-    const scale = device.scale[code] ?? 1;
-    const v = kind === 'rtd' ? pv.rtd : (pv.avg ?? pv.rtd);
-    const value = v === undefined ? null : v * scale;
-    const min = pv.min === undefined ? null : pv.min * scale;
-    const max = pv.max === undefined ? null : pv.max * scale;
-    const flag = pv.flag ?? null;
-    if (value === null && min === null && max === null && flag === null) continue;
-    out.push({ pollutant: code, kind, at, value, min, max, flag, claimedAt: null });
+  const scales = device.scale;
+  let scaled = false;
+  for (const _ in scales) {
+    scaled = true;
+    break;
   }
-  return out;
+  const r: Reading = { pollutant: '', value: null, min: null, max: null, flag: null };
+  for (const code in pollutants) {
+    const pv = pollutants[code] as PollutantValues;
+    const scale = scaled ? (scales[code] ?? 1) : 1;
+    const v = kind === 'rtd' ? pv.rtd : (pv.avg ?? pv.rtd);
+    r.pollutant = code;
+    r.value = v === undefined ? null : v * scale;
+    r.min = pv.min === undefined ? null : pv.min * scale;
+    r.max = pv.max === undefined ? null : pv.max * scale;
+    r.flag = pv.flag ?? null;
+    if (r.value === null && r.min === null && r.max === null && r.flag === null) continue;
+    if (r.value !== null && isValidFlag(r.flag)) {
+      usable.push(codes.length);
+      usableValues.push(r.value);
+    }
+    codes.push(code);
+    json += `${json === '' ? '{' : ','}${jsonString(code)}:${storedReading(r)}`;
+  }
+  if (codes.length === 0) return null;
+  return { kind, at, claimedAt, codes, json: `${json}}`, usable, usableValues };
 }

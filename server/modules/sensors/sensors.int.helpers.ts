@@ -154,6 +154,8 @@ export interface NewSite {
   type?: 'demolition' | 'municipal' | 'building' | 'road' | 'other';
   lat?: number;
   lng?: number;
+  /** The unit registered as answering for the site. */
+  unitId?: string | null;
 }
 
 /** Register a site (in the demo district unless told otherwise); returns its id. */
@@ -171,6 +173,7 @@ export async function addSite(db: Executor, tenantId: string, s: NewSite, now: D
         lat: s.lat ?? 34.72,
         lng: s.lng ?? 113.73,
         builder: '测试施工单位',
+        unitId: s.unitId ?? null,
         createdAt: now,
         updatedAt: now,
       },
@@ -214,5 +217,14 @@ export async function addDevice(db: Executor, tenantId: string, d: NewDevice, no
 export async function query<T>(db: Executor, q: ReturnType<typeof sql>): Promise<T[]> {
   return rowsOf<T>(await db.execute(q));
 }
+
+/**
+ * The stored readings one row per pollutant (sensor_values unfolded), with the columns the readings table had:
+ * tenant_id, device_id, pollutant, kind, at, value, min, max, flag, claimed_at. Use as `from ${READINGS} r`.
+ */
+export const READINGS = sql`(select v.tenant_id, v.device_id, r.key as pollutant, v.kind, v.at,
+    (r.value->>0)::float8 as value, (r.value->>2)::float8 as min, (r.value->>3)::float8 as max,
+    r.value->>1 as flag, v.claimed_at
+  from sensor_values v cross join lateral jsonb_each(v.readings) as r)`;
 
 export { sql };

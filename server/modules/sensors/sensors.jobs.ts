@@ -8,7 +8,8 @@
  *   knows yet join the site's open sensor case (a timeline note) or open a new 工地扬尘 (E0302) case
  *   reported by the `sensor-gateway` account. The new case's id is a UUID v5 of the site and its first
  *   alert, so two workers racing for one site end up with one case.
- * - sensors.retention (every 6 hours per tenant): raw frames older than SENSOR_FRAME_RETENTION_DAYS go.
+ * - sensors.retention (every 6 hours per tenant): raw frames older than SENSOR_FRAME_RETENTION_DAYS go (per
+ *   device along the frames' primary key); the readings parsed from them (sensor_values) stay.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { TCreateCase } from '../../../common/cases.ts';
@@ -21,7 +22,7 @@ import { recordAudit } from '../audit/index.ts';
 import { createCase } from '../cases/index.ts';
 import { POLLUTANTS } from './hj212/index.ts';
 import * as repo from './sensors.ingest.repo.ts';
-import { CASE_JOB, GATEWAY_USERNAME, scheduleCaseWork } from './sensors.ingest.ts';
+import { appendSensorNote, CASE_JOB, GATEWAY_USERNAME, scheduleCaseWork } from './sensors.ingest.ts';
 import { sensorGatewayActor } from './sensors.service-actor.ts';
 
 export const OFFLINE_JOB = 'sensors.offline';
@@ -211,14 +212,18 @@ export async function runSensorCaseWork(deps: Deps, tenantId: string, siteId: st
       photos: [],
       externalRef: `sensor-alert:${first.alert.id}`,
     };
+    // The site's registered responsible unit answers for it, not wherever 工地扬尘 routes in general.
+    const opts = site.unitId
+      ? { assignTo: { unitId: site.unitId, why: `工地登记的责任单位(${site.code})` } }
+      : {};
     try {
-      await createCase(actor, deps, input);
+      await createCase(actor, deps, input, opts);
       created = true;
     } catch (err) {
       if (err instanceof AppError && err.code === 'UNPROCESSABLE') {
         // The gate lies outside every grid cell: file it by address (the category's lead unit takes it).
         try {
-          await createCase(actor, deps, { ...input, location: { address: site.address.slice(0, 200) } });
+          await createCase(actor, deps, { ...input, location: { address: site.address.slice(0, 200) } }, opts);
           created = true;
         } catch (e2) {
           if (!(e2 instanceof AppError && e2.code === 'CONFLICT')) throw e2;
@@ -233,7 +238,7 @@ export async function runSensorCaseWork(deps: Deps, tenantId: string, siteId: st
     for (const u of unlinked) if (await repo.linkAlertToCase(tx, tenantId, u.alert.id, target)) mine.push(u);
     if (mine.length === 0) return 0;
     if (!created) {
-      const seq = await repo.appendCaseNote(tx, tenantId, target, {
+      const seq = await appendSensorNote(tx, tenantId, target, {
         at: deps.clock.now(),
         actorId: actor.userId,
         actorName: actor.displayName,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createTestApp, type TestApp } from '../../test/app.ts';
 import { crc16Hj212, crcHex } from './hj212/index.ts';
-import { addDevice, addSite, demoTenantId, frame, query, sql, TestDevice } from './sensors.int.helpers.ts';
+import { addDevice, addSite, demoTenantId, frame, query, READINGS, sql, TestDevice } from './sensors.int.helpers.ts';
 import { type SensorListener, startSensorListener } from './sensors.listener.ts';
 
 const DATA = path.resolve(import.meta.dirname, '../../../../shared/testdata/hj212');
@@ -151,7 +151,7 @@ describe('replaying the shared real-world packets', () => {
     // HJ057 reports particulates ×1000: scaled back to µg/m³; its 2018 clock is flagged, filed at receive time.
     const [pm10] = await query<{ value: number; at: Date | string; claimed_at: Date | string }>(
       db(),
-      sql`select r.value, r.at, r.claimed_at from sensor_readings r join sensor_devices d
+      sql`select r.value, r.at, r.claimed_at from ${READINGS} r join sensor_devices d
         on d.tenant_id = r.tenant_id and d.id = r.device_id where d.mn = ${SCALED} and r.pollutant = 'a34002'`,
     );
     assert.ok(pm10);
@@ -161,7 +161,7 @@ describe('replaying the shared real-world packets', () => {
     // The device's hourly values (CN 2061, -Avg) are readings of kind hour.
     const [hourly] = await query<{ n: number }>(
       db(),
-      sql`select count(*)::int as n from sensor_readings r join sensor_devices d
+      sql`select count(*)::int as n from ${READINGS} r join sensor_devices d
         on d.tenant_id = r.tenant_id and d.id = r.device_id where d.mn = 'Z13401000010301' and r.kind = 'hour'`,
     );
     assert.equal(hourly?.n, 5);
@@ -305,7 +305,7 @@ describe('devices and clocks', () => {
     );
     assert.equal(Number(s?.frames), 2);
     assert.equal(s?.last_address, '127.0.0.1');
-    const [n] = await query<{ n: number }>(db(), sql`select count(*)::int as n from sensor_readings where value = 99`);
+    const [n] = await query<{ n: number }>(db(), sql`select count(*)::int as n from ${READINGS} r where r.value = 99`);
     assert.equal(n?.n, 0);
     dev.destroy();
   });
@@ -359,7 +359,7 @@ describe('devices and clocks', () => {
     assert.match(rows[0]?.reason ?? '', /^CLOCK_AHEAD/);
     const readings = await query<{ value: number; at: string | Date; claimed_at: string | Date | null }>(
       db(),
-      sql`select r.value, r.at, r.claimed_at from sensor_readings r join sensor_devices d
+      sql`select r.value, r.at, r.claimed_at from ${READINGS} r join sensor_devices d
         on d.tenant_id = r.tenant_id and d.id = r.device_id where d.mn = 'T-CLOCK-01' order by r.at`,
     );
     assert.equal(readings.length, 2);
@@ -406,7 +406,7 @@ describe('devices and clocks', () => {
     assert.equal((await framesOf('T-RESEND-01')).length, 3, 'every received frame is kept as evidence');
     const readings = await query<{ n: number }>(
       db(),
-      sql`select count(*)::int as n from sensor_readings r join sensor_devices d
+      sql`select count(*)::int as n from ${READINGS} r join sensor_devices d
         on d.tenant_id = r.tenant_id and d.id = r.device_id where d.mn = 'T-RESEND-01'`,
     );
     assert.equal(readings[0]?.n, 4);
@@ -419,6 +419,59 @@ describe('devices and clocks', () => {
     const hour = aggs.find((a) => a.bucket === 'hour');
     assert.equal(hour?.count, 2);
     assert.equal(hour?.sum, 120);
+    dev.destroy();
+  });
+
+  test('frames of one time and kind split over several uploads add up; a pollutant already stored keeps its first value', async () => {
+    await addDevice(db(), tenantId, { mn: 'T-SPLIT-TIME-01', siteId }, t.clock.now());
+    const at = t.clock.now().getTime() - 50_000;
+    const mn = 'T-SPLIT-TIME-01';
+    const dev = await TestDevice.connect(listener.port);
+    // One batch first: PM10 + PM2.5, then (stored) a frame of the same time with PM2.5 again (another value)
+    // and noise; then, in one write, TSP and a repeat of PM10 together with a frame carrying TSP once more.
+    await dev.write(frame({ mn, at, values: { a34002: 80, a34004: 40 } }));
+    await dev.waitReplies(1);
+    await dev.write(frame({ mn, at, values: { a34004: 99, LA: 55 } }));
+    await dev.waitReplies(2);
+    await dev.write(frame({ mn, at, values: { a34001: 120, a34002: 1 } }) + frame({ mn, at, values: { a34001: 2 } }));
+    await dev.waitReplies(4);
+    const rows = await query<{ pollutant: string; value: number }>(
+      db(),
+      sql`select r.pollutant, r.value from ${READINGS} r join sensor_devices d
+        on d.tenant_id = r.tenant_id and d.id = r.device_id where d.mn = ${mn} order by r.pollutant`,
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.pollutant, r.value]),
+      [
+        ['LA', 55],
+        ['a34001', 120],
+        ['a34002', 80],
+        ['a34004', 40],
+      ],
+    );
+    const [values] = await query<{ n: number }>(
+      db(),
+      sql`select count(*)::int as n from sensor_values v join sensor_devices d
+        on d.tenant_id = v.tenant_id and d.id = v.device_id where d.mn = ${mn}`,
+    );
+    assert.equal(values?.n, 1, 'one row per device, kind and time');
+    // The hour buckets counted each pollutant once, with its first value.
+    const aggs = await query<{ pollutant: string; count: number; sum: number }>(
+      db(),
+      sql`select a.pollutant, a.count, a.sum from sensor_aggregates a join sensor_devices d
+        on d.tenant_id = a.tenant_id and d.id = a.device_id where d.mn = ${mn} and a.bucket = 'hour'
+        order by a.pollutant`,
+    );
+    assert.deepEqual(
+      aggs.map((a) => [a.pollutant, a.count, a.sum]),
+      [
+        ['LA', 1, 55],
+        ['a34001', 1, 120],
+        ['a34002', 1, 80],
+        ['a34004', 1, 40],
+      ],
+    );
+    assert.equal((await framesOf(mn)).length, 4, 'every frame is kept as evidence');
     dev.destroy();
   });
 

@@ -1,6 +1,6 @@
 /**
  * Construction sites, their dust monitors (HJ 212 devices), what the monitors send (raw frames kept as
- * evidence, readings, minute/hour aggregates), the thresholds that raise alerts and open cases, and
+ * evidence, readings — one row per device, kind and time —, hour aggregates), the thresholds that raise alerts and open cases, and
  * each site's dust-control fee account (扬尘治理费).
  */
 import { sql } from 'drizzle-orm';
@@ -105,7 +105,10 @@ export const sensorDevices = pgTable(
   ],
 );
 
-/** Every frame as received, kept for a configurable period as evidence (and for replay). */
+/**
+ * Every frame as received, kept for a configurable period as evidence (and for replay). The retention job
+ * deletes per device along the primary key (no index on received_at alone: one index less per frame).
+ */
 export const sensorFrames = pgTable(
   'sensor_frames',
   {
@@ -122,36 +125,48 @@ export const sensorFrames = pgTable(
     reason: text('reason'),
     raw: text('raw').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.tenantId, t.deviceId, t.receivedAt, t.seq] }),
-    index('sensor_frames_received_idx').on(t.tenantId, t.receivedAt),
-  ],
+  (t) => [primaryKey({ columns: [t.tenantId, t.deviceId, t.receivedAt, t.seq] })],
 );
 
-/** One value per device, pollutant, time and kind (rtd real-time, or minute/hour/day averages sent by the device). */
-export const sensorReadings = pgTable(
-  'sensor_readings',
+/**
+ * One reading of one pollutant as stored in `sensor_values.readings`: [value, flag, min, max], trailing nulls
+ * left out (a real-time value with flag N is `[86.5,"N"]`). Numbers that JSON cannot hold (NaN, ±Infinity)
+ * are strings; read a field with `(x->>0)::float8`.
+ */
+export type StoredReading = [
+  number | string | null,
+  (string | null)?,
+  (number | string | null)?,
+  (number | string | null)?,
+];
+
+/**
+ * What a device reported for one time and kind: every pollutant of the frame in one row (readings keyed by
+ * pollutant code), instead of one row per pollutant — one row per data frame is what lets the listener store
+ * thousands of frames a second. kind: rtd | minute | hour | day (CN 2011/2051/2061/2031). A resent frame adds
+ * nothing; a second frame with the same time and kind adds only the pollutants not stored yet (first wins).
+ * One row per pollutant, for a query or a report: `cross join lateral jsonb_each(readings) as r` with
+ * r.key the pollutant, (r.value->>0)::float8 the value, r.value->>1 the flag.
+ */
+export const sensorValues = pgTable(
+  'sensor_values',
   {
     tenantId: uuid('tenant_id').notNull(),
     deviceId: uuid('device_id').notNull(),
-    pollutant: text('pollutant').notNull(),
-    /** rtd | minute | hour | day — what the device said it is (CN 2011/2051/2061/2031). */
     kind: text('kind').notNull(),
     at: tz('at').notNull(),
-    value: doublePrecision('value'),
-    min: doublePrecision('min'),
-    max: doublePrecision('max'),
-    flag: text('flag'),
+    readings: jsonb('readings').$type<Record<string, StoredReading>>().notNull(),
     /** The device clock was off by more than the allowed skew: `at` is the receive time and this the claimed one. */
     claimedAt: tz('claimed_at'),
   },
-  (t) => [
-    primaryKey({ columns: [t.tenantId, t.deviceId, t.pollutant, t.kind, t.at] }),
-    index('sensor_readings_time_idx').on(t.tenantId, t.at),
-  ],
+  (t) => [primaryKey({ columns: [t.tenantId, t.deviceId, t.kind, t.at] })],
 );
 
-/** Aggregates computed by us from real-time readings (minute and hour buckets). */
+/**
+ * Aggregates computed by us from valid real-time readings: hour buckets (bucket = 'hour'), which the hour_avg
+ * rule and long-range charts use. Minute buckets are not stored since migration 0007: the series query
+ * computes them from sensor_values (the same values they would have summed).
+ */
 export const sensorAggregates = pgTable(
   'sensor_aggregates',
   {

@@ -580,10 +580,21 @@ describe('series', () => {
       values (${tenantId}, ${deviceId}, ${pollutant}, ${bucket}, ${at.toISOString()}::timestamptz, ${values.length},
               ${sum}, ${Math.min(...values)}, ${Math.max(...values)})`);
   };
-  const reading = async (deviceId: string, pollutant: string, at: Date, value: number) => {
+  /** One stored reading (a sensor_values row per device, kind and time, as the listener writes them). */
+  const reading = async (
+    deviceId: string,
+    pollutant: string,
+    kind: 'rtd' | 'minute',
+    at: Date,
+    value: number,
+    minMax?: [number, number],
+  ) => {
+    const stored = minMax ? [value, null, ...minMax] : [value];
     await db().execute(sql`
-      insert into sensor_readings (tenant_id, device_id, pollutant, kind, at, value)
-      values (${tenantId}, ${deviceId}, ${pollutant}, 'rtd', ${at.toISOString()}::timestamptz, ${value})`);
+      insert into sensor_values (tenant_id, device_id, kind, at, readings)
+      values (${tenantId}, ${deviceId}, ${kind}, ${at.toISOString()}::timestamptz,
+              ${JSON.stringify({ [pollutant]: stored })}::jsonb)
+      on conflict (tenant_id, device_id, kind, at) do update set readings = sensor_values.readings || excluded.readings`);
   };
 
   before(async () => {
@@ -591,16 +602,17 @@ describe('series', () => {
     d1 = await device(s.id, { name: '东门监测仪' });
     d2 = await device(s.id, { name: '西门监测仪' });
     const b = base();
-    // PM10 minute aggregates on d1 for the first 10 minutes of the hour: 2 readings each, values m and m + 10.
-    for (let m = 0; m < 10; m++)
-      await aggregate(d1.id, 'a34002', 'minute', new Date(b.getTime() + m * MINUTE), [100 + m, 110 + m]);
-    // …then only real-time readings (the aggregation has not caught up): minutes 10–11, three each.
-    for (let m = 10; m < 12; m++) {
-      for (const sec of [0, 20, 40])
-        await reading(d1.id, 'a34002', new Date(b.getTime() + m * MINUTE + sec * 1000), 200 + m + sec / 20);
+    // PM10 real-time readings on d1 for the first 10 minutes of the hour: 2 each, values m and m + 10 — our
+    // minute buckets (computed from them).
+    for (let m = 0; m < 10; m++) {
+      await reading(d1.id, 'a34002', 'rtd', new Date(b.getTime() + m * MINUTE), 100 + m);
+      await reading(d1.id, 'a34002', 'rtd', new Date(b.getTime() + m * MINUTE + 30_000), 110 + m);
     }
-    // Noise only as real-time readings on d2.
-    for (let m = 0; m < 3; m++) await reading(d2.id, 'LA', new Date(b.getTime() + m * MINUTE), 60 + m);
+    // …then only the device's own minute averages (CN 2051; not aggregated by us): minutes 10–11.
+    for (let m = 10; m < 12; m++)
+      await reading(d1.id, 'a34002', 'minute', new Date(b.getTime() + m * MINUTE), 201 + m, [200 + m, 202 + m]);
+    // Noise on d2 only as the device's own minute averages.
+    for (let m = 0; m < 3; m++) await reading(d2.id, 'LA', 'minute', new Date(b.getTime() + m * MINUTE), 60 + m);
     // Hour aggregates of PM2.5 on d1.
     await aggregate(d1.id, 'a34004', 'hour', b, [40, 50, 60]);
     await aggregate(d1.id, 'a34004', 'hour', new Date(b.getTime() + HOUR), [70]);
@@ -653,7 +665,7 @@ describe('series', () => {
     return res.json() as TSeries;
   };
 
-  test('minute steps from aggregates, the tail from real-time readings, per monitor; thresholds of the site type', async () => {
+  test('minute steps from aggregates, the tail from the device’s own averages, per monitor; thresholds of the site type', async () => {
     const b = base();
     const r = await series(
       `pollutants=a34002,LA&bucket=minute&from=${b.toISOString()}&to=${new Date(b.getTime() + HOUR).toISOString()}`,

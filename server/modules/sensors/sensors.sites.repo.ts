@@ -16,6 +16,7 @@ import {
   sensorThresholds,
   users,
 } from '../../db/schema.ts';
+import { pgArray } from './sensors.ingest.repo.ts';
 
 export type SiteRow = typeof constructionSites.$inferSelect;
 export type DeviceRow = typeof sensorDevices.$inferSelect;
@@ -193,7 +194,10 @@ export async function allSites(db: Executor, tenantId: string, paths: PathFilter
   return rows.map(toSiteWithRefs);
 }
 
-/** The latest real-time value of one pollutant per site, over the sites' monitors (PK index per device). */
+/**
+ * The latest real-time value of one pollutant per site, over the sites' monitors (backwards along the primary
+ * key of sensor_values per device: the first row holding the pollutant answers).
+ */
 export async function latestValueBySite(
   db: Executor,
   tenantId: string,
@@ -206,10 +210,10 @@ export async function latestValueBySite(
       select ${sensorDevices.siteId} as site_id, r.value, r.at
       from ${sensorDevices}
       cross join lateral (
-        select value, at from sensor_readings
-        where tenant_id = ${sensorDevices.tenantId} and device_id = ${sensorDevices.id}
-          and pollutant = ${pollutant} and kind = 'rtd' and value is not null
-        order by at desc limit 1
+        select (v.readings->${pollutant}->>0)::float8 as value, v.at from sensor_values v
+        where v.tenant_id = ${sensorDevices.tenantId} and v.device_id = ${sensorDevices.id} and v.kind = 'rtd'
+          and v.readings->${pollutant}->>0 is not null
+        order by v.at desc limit 1
       ) r
       where ${sensorDevices.tenantId} = ${tenantId} and ${inArray(sensorDevices.siteId, siteIds)}`),
   );
@@ -602,7 +606,39 @@ export interface SeriesRange {
   origin: Date;
 }
 
-/** Our minute/hour aggregates, combined into steps of `stepSeconds` (average weighted by count). */
+const idList = (ids: string[]) =>
+  sql.join(
+    ids.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  );
+
+/**
+ * Per device and requested pollutant, the readings of sensor_values rows of the given kinds in the range:
+ * columns value, flag, min, max (one row per stored reading of a requested pollutant).
+ */
+function readingsIn(tenantId: string, kinds: string[], r: SeriesRange) {
+  return sql`(select v.device_id, p.pollutant, v.at, (x.r->>0)::float8 as value, x.r->>1 as flag,
+        (x.r->>2)::float8 as min, (x.r->>3)::float8 as max
+      from sensor_values v
+      cross join unnest(${pgArray(r.pollutants)}::text[]) as p(pollutant)
+      cross join lateral (select v.readings->p.pollutant as r) x
+      where v.tenant_id = ${tenantId} and v.device_id in (${idList(r.deviceIds)})
+        and v.kind in (${sql.join(
+          kinds.map((k) => sql`${k}`),
+          sql`, `,
+        )})
+        and v.at >= ${r.from.toISOString()}::timestamptz and v.at < ${r.to.toISOString()}::timestamptz
+        and x.r is not null)`;
+}
+
+/** Valid real-time readings (flag N, T or none): what our aggregates sum. */
+const VALID = sql`value is not null and (flag is null or flag in ('N', 'T'))`;
+
+/**
+ * Our minute/hour aggregates, combined into steps of `stepSeconds` (average weighted by count). Hour buckets
+ * are stored (sensor_aggregates); minute buckets are computed here from the valid real-time readings — the very
+ * values a stored minute bucket would have summed.
+ */
 export async function aggregatePoints(
   db: Executor,
   tenantId: string,
@@ -610,17 +646,25 @@ export async function aggregatePoints(
   r: SeriesRange,
 ): Promise<SeriesPoint[]> {
   if (r.deviceIds.length === 0 || r.pollutants.length === 0) return [];
+  const bin = sql`date_bin(make_interval(secs => ${r.stepSeconds}), at, ${r.origin.toISOString()}::timestamptz)`;
+  if (bucket === 'minute') {
+    const rows = rowsOf<RawPoint>(
+      await db.execute(sql`
+        select device_id, pollutant, ${bin} as t, avg(value) as avg, min(value) as min, max(value) as max
+        from ${readingsIn(tenantId, ['rtd'], r)} rd
+        where ${VALID}
+        group by 1, 2, 3
+        order by 1, 2, 3`),
+    );
+    return toPoints(rows);
+  }
   const rows = rowsOf<RawPoint>(
     await db.execute(sql`
-      select device_id, pollutant,
-             date_bin(make_interval(secs => ${r.stepSeconds}), at, ${r.origin.toISOString()}::timestamptz) as t,
+      select device_id, pollutant, ${bin} as t,
              sum(sum) / nullif(sum(count), 0) as avg, min(min) as min, max(max) as max
       from sensor_aggregates
       where tenant_id = ${tenantId}
-        and device_id in (${sql.join(
-          r.deviceIds.map((id) => sql`${id}::uuid`),
-          sql`, `,
-        )})
+        and device_id in (${idList(r.deviceIds)})
         and pollutant in (${sql.join(
           r.pollutants.map((p) => sql`${p}`),
           sql`, `,
@@ -650,19 +694,8 @@ export async function readingPoints(
       select device_id, pollutant,
              date_bin(make_interval(secs => ${r.stepSeconds}), at, ${r.origin.toISOString()}::timestamptz) as t,
              avg(value) as avg, min(coalesce(min, value)) as min, max(coalesce(max, value)) as max
-      from sensor_readings
-      where tenant_id = ${tenantId}
-        and device_id in (${sql.join(
-          r.deviceIds.map((id) => sql`${id}::uuid`),
-          sql`, `,
-        )})
-        and pollutant in (${sql.join(
-          r.pollutants.map((p) => sql`${p}`),
-          sql`, `,
-        )})
-        and kind in ('rtd', ${bucket})
-        and value is not null
-        and at >= ${r.from.toISOString()}::timestamptz and at < ${r.to.toISOString()}::timestamptz
+      from ${readingsIn(tenantId, ['rtd', bucket], r)} rd
+      where value is not null
       group by 1, 2, 3
       order by 1, 2, 3`),
   );
@@ -677,22 +710,22 @@ export async function lastAggregateAt(
   r: SeriesRange,
 ): Promise<Date | null> {
   if (r.deviceIds.length === 0 || r.pollutants.length === 0) return null;
+  const perPair =
+    bucket === 'minute'
+      ? sql`select device_id, pollutant, max(at) as last from ${readingsIn(tenantId, ['rtd'], r)} rd
+          where ${VALID} group by 1, 2`
+      : sql`select device_id, pollutant, max(at) as last from sensor_aggregates
+          where tenant_id = ${tenantId}
+            and device_id in (${idList(r.deviceIds)})
+            and pollutant in (${sql.join(
+              r.pollutants.map((p) => sql`${p}`),
+              sql`, `,
+            )})
+            and bucket = ${bucket}
+            and at >= ${r.from.toISOString()}::timestamptz and at < ${r.to.toISOString()}::timestamptz
+          group by 1, 2`;
   const [row] = rowsOf<{ last: Date | string | null; pairs: number }>(
-    await db.execute(sql`
-      select min(last) as last, count(*)::int as pairs from (
-        select device_id, pollutant, max(at) as last from sensor_aggregates
-        where tenant_id = ${tenantId}
-          and device_id in (${sql.join(
-            r.deviceIds.map((id) => sql`${id}::uuid`),
-            sql`, `,
-          )})
-          and pollutant in (${sql.join(
-            r.pollutants.map((p) => sql`${p}`),
-            sql`, `,
-          )})
-          and bucket = ${bucket}
-          and at >= ${r.from.toISOString()}::timestamptz and at < ${r.to.toISOString()}::timestamptz
-        group by 1, 2) x`),
+    await db.execute(sql`select min(last) as last, count(*)::int as pairs from (${perPair}) x`),
   );
   return row?.last ? new Date(row.last) : null;
 }
