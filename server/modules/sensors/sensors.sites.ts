@@ -57,6 +57,7 @@ import type { Actor } from '../auth/index.ts';
 import { locatePoint } from '../grids/index.ts';
 import { mediaByIds, storageFor } from '../media/index.ts';
 import { POLLUTANTS } from './hj212/index.ts';
+import { invalidateSensorCaches } from './sensors.ingest.ts';
 import { canSeeSite, scopePaths } from './sensors.policy.ts';
 import { effectiveThresholds, type RuleKind } from './sensors.rules.ts';
 import * as repo from './sensors.sites.repo.ts';
@@ -103,6 +104,15 @@ function zoneOffsetMs(at: Date, timeZone: string): number {
 }
 
 const pollutantInfo = (code: string) => POLLUTANTS[code] ?? null;
+
+/**
+ * After a committed change, make the running HJ 212 ingest of this process re-read these monitors (it caches
+ * each MN's device with its site for 30 s, misses too). Also drops the tenant's cached thresholds: the
+ * narrowest the ingest offers — without a tenant it would drop every tenant's.
+ */
+function forgetMonitors(tenantId: string, mns: Iterable<string>): void {
+  for (const mn of new Set(mns)) invalidateSensorCaches({ mn, tenantId });
+}
 
 // ---- Sites: mapping ----
 
@@ -364,6 +374,7 @@ export async function createSite(actor: Actor, deps: Deps, input: TCreateSite): 
   } catch (e) {
     conflictOnDuplicate(e, 'body.code', `工地编号 ${input.code} 已存在`);
   }
+  // No cache of the ingest refers to a new site (monitors are attached afterwards): nothing to invalidate.
   return getSite(actor, deps, id);
 }
 
@@ -466,6 +477,12 @@ export async function patchSite(actor: Actor, deps: Deps, id: string, patch: TPa
   } catch (e) {
     conflictOnDuplicate(e, 'body.code', `工地编号 ${patch.code} 已存在`);
   }
+  // The ingest caches each monitor with its site (type, name, place): its monitors are re-read.
+  const monitors = await repo.devicesOfSite(deps.database.db, actor.tenantId, id);
+  forgetMonitors(
+    actor.tenantId,
+    monitors.map((m) => m.device.mn),
+  );
   return getSite(actor, deps, id);
 }
 
@@ -590,6 +607,8 @@ export async function createDevice(actor: Actor, deps: Deps, input: TCreateDevic
   } catch (e) {
     conflictOnDuplicate(e, 'body.mn', `MN 号 ${input.mn} 已存在`);
   }
+  // Frames of this MN before registration were strangers, and that miss is cached.
+  forgetMonitors(actor.tenantId, [input.mn]);
   return toDevice(await visibleDevice(actor, deps, id));
 }
 
@@ -617,10 +636,12 @@ export async function patchDevice(actor: Actor, deps: Deps, id: string, patch: T
   );
   if (changed.length === 0) return toDevice(await visibleDevice(actor, deps, id));
   const shown = (k: (typeof DEVICE_FIELDS)[number], v: unknown) => (k === 'password' ? (v ? '(已设置)' : null) : v);
+  let oldMn = current.mn;
   try {
     await deps.database.db.transaction(async (tx) => {
       const locked = await repo.lockDevice(tx, actor.tenantId, id);
       if (!locked) throw notFound('监测设备');
+      oldMn = locked.mn;
       await repo.updateDevice(tx, actor.tenantId, id, {
         ...Object.fromEntries(changed.map((k) => [k, changes[k]])),
         updatedAt: deps.clock.now(),
@@ -640,6 +661,8 @@ export async function patchDevice(actor: Actor, deps: Deps, id: string, patch: T
   } catch (e) {
     conflictOnDuplicate(e, 'body.mn', `MN 号 ${patch.mn} 已存在`);
   }
+  // A new MN: the old one must stop resolving to this monitor, and the new one may be cached as a miss.
+  forgetMonitors(actor.tenantId, [oldMn, changes.mn ?? oldMn]);
   return toDevice(await visibleDevice(actor, deps, id));
 }
 
@@ -882,6 +905,7 @@ export async function createThreshold(actor: Actor, deps: Deps, input: TCreateTh
       details: { ...input },
     });
   });
+  invalidateSensorCaches({ tenantId: actor.tenantId });
   const row = await repo.getThreshold(deps.database.db, actor.tenantId, id);
   return toThreshold(row as repo.ThresholdRow);
 }
@@ -919,6 +943,7 @@ export async function patchThreshold(
       },
     });
   });
+  invalidateSensorCaches({ tenantId: actor.tenantId });
   return toThreshold((await repo.getThreshold(deps.database.db, actor.tenantId, id)) as repo.ThresholdRow);
 }
 

@@ -1,7 +1,7 @@
 /**
  * /sites 工地扬尘: the district's construction sites at a glance — a map coloured by live status, the site
  * list, open alerts, offline monitors, sites without a working monitor (the article's "督促各类工地安装空气
- * 检测设备") and the dust-fee accounts with their warnings. Live data refreshes every 30 s.
+ * 检测设备"), the dust-fee accounts with their warnings and the alert thresholds. Live data refreshes every 30 s.
  */
 import { AlertOutlined, ApiOutlined, BuildOutlined, DisconnectOutlined, MoneyCollectOutlined } from '@ant-design/icons';
 import { Col, Row, Tabs } from 'antd';
@@ -12,8 +12,9 @@ import { AlertsTable, OfflineDevicesTab } from '../components/sensors/AlertTable
 import { FeesTab } from '../components/sensors/FeeViews.tsx';
 import { SitesListTab, SitesMapTab, WithoutMonitorTab } from '../components/sensors/SiteTabs.tsx';
 import { useFeeWarnings, useSitePoints, useSitesWithoutMonitor } from '../components/sensors/sensorsApi.ts';
+import { ThresholdsTab } from '../components/sensors/ThresholdsTab.tsx';
 
-const TABS = ['map', 'list', 'alerts', 'offline', 'without-monitor', 'fees'] as const;
+const TABS = ['map', 'list', 'alerts', 'offline', 'without-monitor', 'fees', 'thresholds'] as const;
 type TabKey = (typeof TABS)[number];
 
 function Summary() {
@@ -101,6 +102,7 @@ export function SitesPage() {
           { key: 'offline', label: '离线设备', children: <OfflineDevicesTab /> },
           { key: 'without-monitor', label: '未安装监测', children: <WithoutMonitorTab /> },
           { key: 'fees', label: '扬尘治理费', children: <FeesTab /> },
+          { key: 'thresholds', label: '报警阈值', children: <ThresholdsTab /> },
         ]}
       />
     </div>

@@ -2,11 +2,13 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type {
   TAlertListQuery,
+  TCreateThreshold,
   TDeviceListQuery,
   TFeeAccount,
   TFeeAccountRow,
   TFeeAccountsQuery,
   TFeeWarnings,
+  TPatchThreshold,
   TSensorAlert,
   TSensorDevice,
   TSeries,
@@ -15,6 +17,7 @@ import type {
   TSiteListQuery,
   TSitePoint,
   TSiteWithoutMonitor,
+  TThreshold,
 } from '../../../../common/sensors.ts';
 import { api } from '../../api.ts';
 
@@ -31,6 +34,7 @@ export const LIVE_REFRESH_MS = 30_000;
 export const SENSORS_KEY = ['sensors'] as const;
 export const siteKey = (id: string) => ['sensors', 'site', id] as const;
 export const feesKey = (id: string) => ['sensors', 'fees', id] as const;
+export const THRESHOLDS_KEY = ['sensors', 'thresholds'] as const;
 
 const live = { refetchInterval: LIVE_REFRESH_MS, refetchIntervalInBackground: false, staleTime: 10_000 };
 
@@ -139,6 +143,21 @@ export function useFeeWarnings() {
     ...live,
   });
 }
+
+/** The tenant's threshold rules (the same for every site of a type, whatever the caller's scope). */
+export function useThresholds() {
+  return useQuery({
+    queryKey: THRESHOLDS_KEY,
+    queryFn: () => api.get<{ items: TThreshold[] }>('/api/v1/sensor-thresholds'),
+  });
+}
+
+/** Add a threshold rule (sensors.write; 409 on the pollutant when the same type, factor, rule and level exist). */
+export const createThreshold = (body: TCreateThreshold) => api.post<TThreshold>('/api/v1/sensor-thresholds', body);
+
+/** Change a threshold rule (sensors.write): only the fields sent. */
+export const patchThreshold = (id: string, body: TPatchThreshold) =>
+  api.patch<TThreshold>(`/api/v1/sensor-thresholds/${id}`, body);
 
 /** A receipt photo of a site's fee entry (served through the site, so whoever sees the site sees it). */
 export const feePhotoUrl = (siteId: string, mediaId: string, size: 'thumb' | 'full' = 'full') =>
