@@ -213,9 +213,7 @@ export async function runSensorCaseWork(deps: Deps, tenantId: string, siteId: st
       externalRef: `sensor-alert:${first.alert.id}`,
     };
     // The site's registered responsible unit answers for it, not wherever 工地扬尘 routes in general.
-    const opts = site.unitId
-      ? { assignTo: { unitId: site.unitId, why: `工地登记的责任单位(${site.code})` } }
-      : {};
+    const opts = site.unitId ? { assignTo: { unitId: site.unitId, why: `工地登记的责任单位(${site.code})` } } : {};
     try {
       await createCase(actor, deps, input, opts);
       created = true;
