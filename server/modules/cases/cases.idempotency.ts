@@ -42,7 +42,17 @@ export async function claimKey(actor: Actor, deps: Deps, route: string, key: str
     createdAt: now,
   };
   // The common case, a new key, is one statement; only a key seen before needs the locked look.
-  if (await repo.claimIdempotency(deps.database.db, row)) return { replay: false, hash, takeover: false };
+  // The claim need not survive a crash (a retry claims again, and the case commits durably with its
+  // stored answer), so on PostgreSQL it does not wait for the WAL flush: one fsync per case, not two.
+  // A later durable commit flushes the WAL up to and including it anyway.
+  const fresh =
+    deps.database.engine === 'postgres'
+      ? await deps.database.db.transaction(async (tx) => {
+          await repo.skipFlushWait(tx);
+          return repo.claimIdempotency(tx, row);
+        })
+      : await repo.claimIdempotency(deps.database.db, row);
+  if (fresh) return { replay: false, hash, takeover: false };
   return deps.database.db.transaction(async (tx) => {
     if (await repo.claimIdempotency(tx, row)) return { replay: false as const, hash, takeover: false };
     const row0 = await repo.getIdempotency(tx, actor.tenantId, actor.userId, key);

@@ -1,6 +1,6 @@
 /** All SQL of the cases module. */
 import { and, eq, sql } from 'drizzle-orm';
-import { type Executor, rowsOf } from '../../db/client.ts';
+import { type Executor, rowsOf, type Tx } from '../../db/client.ts';
 import {
   caseEvents,
   caseMedia,
@@ -533,6 +533,11 @@ export async function completeIdempotencyKeys(
       response_status = v.status, response_body = v.body
     from (values ${values}) as v(user_id, key, status, body)
     where k.tenant_id = ${tenantId} and k.user_id = v.user_id and k.key = v.key`);
+}
+
+/** This transaction's commit returns before its WAL is flushed (for writes a crash may lose harmlessly). */
+export async function skipFlushWait(tx: Tx): Promise<void> {
+  await tx.execute(sql`set local synchronous_commit to off`);
 }
 
 /** Claim a key; false when another request holds it already. */
