@@ -639,6 +639,27 @@ describe('reminders the watch keeps', () => {
   });
 });
 
+describe('reference data in memory', () => {
+  test('a change committed elsewhere (another process, plain SQL) is seen by the very next intake', async () => {
+    const say = async () =>
+      (
+        (
+          await report(s.field_worker as Session, { category: 'C0202', description: '护栏(名称)' })
+        ).json() as TCreateCaseResponse
+      ).category.name;
+    const before = await say();
+    await say(); // now from memory
+    const stamp = async () =>
+      (await q1<{ n: number }>(sql`select coalesce(max(stamp), 0)::int as n from config_stamps`)).n;
+    const s0 = await stamp();
+    await t.deps.database.db.execute(sql`update categories set name = name || '(改)' where code = 'C0202'`);
+    assert.ok((await stamp()) > s0, 'the trigger bumped the stamp');
+    assert.equal(await say(), `${before}(改)`);
+    await t.deps.database.db.execute(sql`update categories set name = ${before} where code = 'C0202'`);
+    assert.equal(await say(), before);
+  });
+});
+
 describe('group commit', () => {
   test('40 reports at once: all stored once, consecutive numbers, one bad one refused alone, chain intact', async () => {
     const p = await centreOf(JIULONG);
