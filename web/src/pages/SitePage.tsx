@@ -180,6 +180,8 @@ function DevicesCard({ site }: { site: TSiteDetail }) {
         />
       )}
       <DeviceFormModal
+        // A fresh form per device: antd keeps a form's values over new initial values.
+        key={form.open ? (form.editing?.id ?? 'new') : 'closed'}
         open={form.open}
         siteId={site.id}
         editing={form.editing}
