@@ -22,6 +22,7 @@ import {
 } from '../../../common/org.ts';
 import { ADMIN_ROLES, ROLE_LABELS, ROLES, type TRole } from '../../../common/roles.ts';
 import type { Executor } from '../../db/client.ts';
+import { sqlState } from '../../db/errors.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -29,7 +30,6 @@ import { type Actor, endSessionsOf, hashGeneratedPassword, hashPassword, passwor
 import { readSheet, type SheetRow, writeWorkbook } from './org.excel.ts';
 import { canSeeUnit, canSeeUser, scopePaths } from './org.policy.ts';
 import * as repo from './org.repo.ts';
-import { sqlState } from './units.service.ts';
 
 export const UNITS_SHEET = '单位';
 export const PEOPLE_SHEET = '人员';

@@ -1,4 +1,5 @@
 /** Editing the org tree (create, rename/recode, move, delete units) and command HQs (leaders, member units). */
+
 import { randomUUID } from 'node:crypto';
 import {
   HQ_MEMBER_TYPES,
@@ -13,6 +14,7 @@ import {
   type TUpdateUnit,
   UNIT_TYPE_LABELS,
 } from '../../../common/org.ts';
+import { sqlState } from '../../db/errors.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -29,15 +31,6 @@ export const toUnit = (u: repo.UnitRow): TOrgUnit => ({
   sortOrder: u.sortOrder,
   isDemo: u.isDemo,
 });
-
-/** The SQLSTATE of a database error, through drizzle's wrapping (23505 unique, 23503 foreign key). */
-export function sqlState(e: unknown): string | null {
-  for (let cur: unknown = e, depth = 0; cur && depth < 5; cur = (cur as { cause?: unknown }).cause, depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return null;
-}
 
 async function visibleUnit(actor: Actor, deps: Deps, id: string): Promise<repo.UnitRow> {
   const u = await repo.getUnit(deps.database.db, actor.tenantId, id);

@@ -27,9 +27,11 @@
  * until half of them are stored (backpressure, nothing dropped). A failed batch is retried frame by frame, so
  * one frame that cannot be stored costs only its own ack.
  */
+
 import { randomUUID } from 'node:crypto';
 import client from 'prom-client';
 import type { Tx } from '../../db/client.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import type { Deps } from '../../deps.ts';
 import { registry } from '../../http/metrics.ts';
 import { enqueueJob } from '../../jobs/worker.ts';
@@ -1435,15 +1437,6 @@ function aggregateColumns(aggs: Agg[]): repo.AggregateColumns {
     ac.max.push(a.max);
   }
   return ac;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  let e: unknown = err;
-  for (let i = 0; i < 4 && e; i++) {
-    if ((e as { code?: string }).code === '23505') return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
 }
 
 export interface SensorNote {

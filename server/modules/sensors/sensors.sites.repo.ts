@@ -663,14 +663,7 @@ export async function aggregatePoints(
       select device_id, pollutant, ${bin} as t,
              sum(sum) / nullif(sum(count), 0) as avg, min(min) as min, max(max) as max
       from sensor_aggregates
-      where tenant_id = ${tenantId}
-        and device_id in (${idList(r.deviceIds)})
-        and pollutant in (${sql.join(
-          r.pollutants.map((p) => sql`${p}`),
-          sql`, `,
-        )})
-        and bucket = ${bucket}
-        and at >= ${r.from.toISOString()}::timestamptz and at < ${r.to.toISOString()}::timestamptz
+      where ${aggregatesOf(tenantId, bucket, r)}
         and count > 0
       group by 1, 2, 3
       order by 1, 2, 3`),
@@ -702,6 +695,18 @@ export async function readingPoints(
   return toPoints(rows);
 }
 
+/** The aggregate buckets of a series range: its devices, pollutants, bucket kind and time window. */
+function aggregatesOf(tenantId: string, bucket: string, r: SeriesRange) {
+  return sql`tenant_id = ${tenantId}
+    and device_id in (${idList(r.deviceIds)})
+    and pollutant in (${sql.join(
+      r.pollutants.map((p) => sql`${p}`),
+      sql`, `,
+    )})
+    and bucket = ${bucket}
+    and at >= ${r.from.toISOString()}::timestamptz and at < ${r.to.toISOString()}::timestamptz`;
+}
+
 /** The last aggregate bucket per device and pollutant within a range (where the aggregation stands). */
 export async function lastAggregateAt(
   db: Executor,
@@ -715,14 +720,7 @@ export async function lastAggregateAt(
       ? sql`select device_id, pollutant, max(at) as last from ${readingsIn(tenantId, ['rtd'], r)} rd
           where ${VALID} group by 1, 2`
       : sql`select device_id, pollutant, max(at) as last from sensor_aggregates
-          where tenant_id = ${tenantId}
-            and device_id in (${idList(r.deviceIds)})
-            and pollutant in (${sql.join(
-              r.pollutants.map((p) => sql`${p}`),
-              sql`, `,
-            )})
-            and bucket = ${bucket}
-            and at >= ${r.from.toISOString()}::timestamptz and at < ${r.to.toISOString()}::timestamptz
+          where ${aggregatesOf(tenantId, bucket, r)}
           group by 1, 2`;
   const [row] = rowsOf<{ last: Date | string | null; pairs: number }>(
     await db.execute(sql`select min(last) as last, count(*)::int as pairs from (${perPair}) x`),

@@ -3,6 +3,7 @@
  * alerts and thresholds, reading series for charts, and the dust-control fee ledger (扬尘治理费) with its
  * warning list. Every change is one transaction with one audit event. Money is computed in fen as bigint.
  */
+
 import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_SERIES_POLLUTANTS,
@@ -49,6 +50,7 @@ import {
   type TSiteWithoutMonitor,
   type TThreshold,
 } from '../../../common/sensors.ts';
+import { sqlState } from '../../db/errors.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { type Crs, geometryProblems, geometryToWgs84, type PolygonGeometry, toWgs84 } from '../../lib/geo.ts';
@@ -68,15 +70,6 @@ const DAY_MS = 86_400_000;
 
 const issue = (field: string, message: string) => new AppError('VALIDATION_FAILED', message, [{ field, message }]);
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
-
-/** The SQLSTATE of a database error, through drizzle's wrapping (23505 unique). */
-function sqlState(e: unknown): string | null {
-  for (let cur: unknown = e, depth = 0; cur && depth < 5; cur = (cur as { cause?: unknown }).cause, depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return null;
-}
 
 /** 'YYYY-MM-DD' of an instant in a zone. */
 function localDate(d: Date, timeZone: string): string {
