@@ -5,6 +5,8 @@
  * Goal: HTTP ≥ 50 % of raw.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import inspector from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { and, eq, inArray, sql } from 'drizzle-orm';
@@ -20,6 +22,7 @@ import type { Deps } from '../server/deps.ts';
 import { buildApp } from '../server/http/app.ts';
 import { systemClock } from '../server/lib/clock.ts';
 import { startCluster } from './lib/cluster.ts';
+import { runIntakeClients } from './lib/intake-clients.ts';
 
 const N = 2000;
 const CONCURRENCY = 8;
@@ -51,6 +54,37 @@ async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>
   return latencies.sort((a, b) => a - b);
 }
 
+/** The machine's CPU time (all cores) from /proc/stat; with a start, the busy share and ms since then. */
+function machineCpu(since?: { busy: number; total: number }) {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  const total = fields.reduce((a, b) => a + b, 0);
+  const now = { busy: total - idle, total };
+  const tick = 1000 / 100; // USER_HZ
+  return {
+    ...now,
+    busyShare: since ? (now.busy - since.busy) / Math.max(1, now.total - since.total) : 0,
+    get busyMs() {
+      return since ? (now.busy - since.busy) * tick : 0;
+    },
+  };
+}
+
+/** BENCH_PROFILE=dir: a CPU profile of the HTTP phase alone (open it in Chrome DevTools). */
+async function startProfiler() {
+  const session = new inspector.Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(file: string) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 interface Row {
   engine: string;
   httpRate: number;
@@ -58,6 +92,13 @@ interface Row {
   p95: number;
   rawRate: number;
   caseRowRate: number;
+  /** The process's CPU (server, and the clients' worker thread) per case during the HTTP phase. */
+  nodeCpuPerCase: number;
+  /** How busy the server's event loop was during the HTTP phase (0…1). */
+  serverBusy: number;
+  /** All cores, whole machine (0…1), and CPU not spent by this process (the database) per case. */
+  machineBusy: number;
+  otherCpuPerCase: number;
 }
 
 async function measure(engine: 'pglite' | 'postgres', database: Database, url?: string): Promise<Row> {
@@ -81,27 +122,24 @@ async function measure(engine: 'pglite' | 'postgres', database: Database, url?: 
     const info = (await login.json()) as { csrfToken: string };
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
     const headers = { 'content-type': 'application/json', cookie, 'x-csrf-token': info.csrfToken };
-    const post = async (p: { lng: number; lat: number }) => {
-      const r = await fetch(`${base}/api/v1/cases`, {
-        method: 'POST',
-        headers: { ...headers, 'idempotency-key': randomUUID() },
-        body: JSON.stringify({
-          id: randomUUID(),
-          source: 'hotline_12345',
-          category: 'C0301',
-          location: { lat: p.lat, lng: p.lng, crs: 'wgs84' },
-          description: '垃圾箱满溢(基准测试)',
-        }),
-      });
-      if (r.status !== 201) throw new Error(`intake ${r.status}: ${await r.text()}`);
-      await r.arrayBuffer();
-    };
-    // Warm-up (first routing builds the grid index; first queries plan).
-    await pool(points(50), CONCURRENCY, post);
+    const job = { base, headers, concurrency: CONCURRENCY };
+    // Warm-up (first routing builds the grid index; first queries plan), then statistics as
+    // autovacuum keeps them on a running server: a prepared statement's cached plan is made from them.
+    await runIntakeClients({ ...job, points: points(50) });
+    await database.db.execute(sql`analyze`);
     const pts = points(N);
     const h0 = performance.now();
-    const lat = await pool(pts, CONCURRENCY, post);
+    const machine0 = machineCpu();
+    const cpu0 = process.cpuUsage();
+    const elu0 = performance.eventLoopUtilization();
+    const profiler = process.env.BENCH_PROFILE ? await startProfiler() : null;
+    const lat = await runIntakeClients({ ...job, points: pts });
     const httpMs = performance.now() - h0;
+    const cpu = process.cpuUsage(cpu0);
+    const serverBusy = performance.eventLoopUtilization(elu0).utilization;
+    const machine = machineCpu(machine0);
+    if (profiler) await profiler.stop(`${process.env.BENCH_PROFILE}/intake-${engine}.cpuprofile`);
+    const nodeCpuMs = (cpu.user + cpu.system) / 1000;
 
     // Raw, as the issue asks: the same rows an intake leaves — the case, its first timeline event, its
     // audit event and its idempotency record (with the stored response) — inserted again under new
@@ -158,6 +196,10 @@ async function measure(engine: 'pglite' | 'postgres', database: Database, url?: 
       p95: lat[Math.floor(lat.length * 0.95)] ?? 0,
       rawRate: (sets.length / rawMs) * 1000,
       caseRowRate: (singles.length / caseRowMs) * 1000,
+      nodeCpuPerCase: nodeCpuMs / N,
+      serverBusy,
+      machineBusy: machine.busyShare,
+      otherCpuPerCase: (machine.busyMs - nodeCpuMs) / N,
     };
   } finally {
     await app.close();
@@ -167,20 +209,24 @@ async function measure(engine: 'pglite' | 'postgres', database: Database, url?: 
 export async function run(): Promise<string> {
   const rows: Row[] = [];
   const notes: string[] = [];
-  const lite = await openDatabase({ dataDir: 'memory://' });
-  try {
-    rows.push(await measure('pglite', lite));
-  } finally {
-    await lite.close();
+  // BENCH_ENGINES=postgres (or pglite) measures one engine, e.g. under a profiler.
+  const engines = (process.env.BENCH_ENGINES ?? 'pglite,postgres').split(',');
+  if (engines.includes('pglite')) {
+    const lite = await openDatabase({ dataDir: 'memory://' });
+    try {
+      rows.push(await measure('pglite', lite));
+    } finally {
+      await lite.close();
+    }
   }
-  const cluster = await startCluster({ durable: true });
+  const cluster = engines.includes('postgres') ? await startCluster({ durable: true }) : null;
   if (cluster) {
     try {
       const admin = new pg.Client({ connectionString: cluster.url });
       await admin.connect();
       await admin.query('create database bench_intake');
       await admin.end();
-      const url = cluster.url.replace(/\/postgres$/, '/bench_intake');
+      const url = cluster.url.replace(/\/postgres($|\?)/, '/bench_intake$1');
       const database = await openDatabase({ databaseUrl: url, poolSize: CONCURRENCY + 2 });
       try {
         rows.push(await measure('postgres', database, url));
@@ -201,11 +247,11 @@ export async function run(): Promise<string> {
     '',
     `${fmt(N)} cases posted over HTTP (keep-alive, ${CONCURRENCY} concurrent clients, one \`Idempotency-Key\` each) as the district leader: session check, validation, routing (grid index + responsibility matrix + working-calendar deadlines), duplicate and recurrence lookups, numbering, then in one transaction the case row, its first timeline event, the audit event (SM3 hash chain) and the stored response under its key; the answer is built from what was written. "Raw" inserts the same rows an intake leaves — case, timeline event, audit event, idempotency record — again under new keys, one transaction per case, ${CONCURRENCY} at a time, in the same run: the issue's "raw insert of the same rows". The last two columns compare with the case row alone, one \`INSERT\` per row (the stricter baseline used before 2026-11-28).`,
     '',
-    '| engine | HTTP intake cases/s | latency p50 / p95 | raw insert of the same rows, cases/s | HTTP ÷ raw | case row alone, rows/s | HTTP ÷ case row |',
-    '|---|---|---|---|---|---|---|',
+    '| engine | HTTP intake cases/s | latency p50 / p95 | raw insert of the same rows, cases/s | HTTP ÷ raw | case row alone, rows/s | HTTP ÷ case row | Node CPU per case | other CPU per case (database) | server event loop busy | machine busy |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.engine} | ${fmt(r.httpRate)} | ${r.p50.toFixed(1)} / ${r.p95.toFixed(1)} ms | ${fmt(r.rawRate)} | **${((r.httpRate / r.rawRate) * 100).toFixed(0)} %** | ${fmt(r.caseRowRate)} | ${((r.httpRate / r.caseRowRate) * 100).toFixed(0)} % |`,
+        `| ${r.engine} | ${fmt(r.httpRate)} | ${r.p50.toFixed(1)} / ${r.p95.toFixed(1)} ms | ${fmt(r.rawRate)} | **${((r.httpRate / r.rawRate) * 100).toFixed(0)} %** | ${fmt(r.caseRowRate)} | ${((r.httpRate / r.caseRowRate) * 100).toFixed(0)} % | ${r.nodeCpuPerCase.toFixed(1)} ms | ${r.otherCpuPerCase.toFixed(1)} ms | ${(r.serverBusy * 100).toFixed(0)} % | ${(r.machineBusy * 100).toFixed(0)} % |`,
     ),
     '',
     ...notes,

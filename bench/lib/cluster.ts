@@ -71,7 +71,9 @@ export async function startCluster(opts: { durable?: boolean; maxConnections?: n
   ]);
   const version = run('postgres', ['--version']).trim();
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url: process.env.BENCH_PG_SOCKET
+      ? `postgres://postgres@localhost:${port}/postgres?host=${encodeURIComponent(dir)}`
+      : `postgres://postgres@127.0.0.1:${port}/postgres`,
     version,
     stop: () => {
       try {

@@ -24,6 +24,12 @@ export interface Database {
   /** The PGlite instance, when embedded (tests dump and clone it). */
   pglite?: PGlite;
   pool?: pg.Pool;
+  /**
+   * Connections whose commits return before the WAL is flushed (synchronous_commit off), for writes a
+   * crash may lose harmlessly — e.g. an Idempotency-Key claim, re-made by the client's retry. A later
+   * durable commit on any connection flushes them too. PGlite has one connection: `db` itself.
+   */
+  relaxedDb: Db;
   close(): Promise<void>;
 }
 
@@ -46,7 +52,23 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     // A dead connection in the pool must not crash the process; the next query reconnects.
     pool.on('error', () => {});
     const db = drizzlePg(pool, { schema }) as unknown as Db;
-    return { engine: 'postgres', db, pool, close: () => pool.end() };
+    const relaxedPool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      // Every keyed intake's first lookup runs here (it claims the key in the same statement).
+      max: opts.poolSize ?? 10,
+      options: '-c synchronous_commit=off',
+    });
+    relaxedPool.on('error', () => {});
+    const relaxedDb = drizzlePg(relaxedPool, { schema }) as unknown as Db;
+    return {
+      engine: 'postgres',
+      db,
+      pool,
+      relaxedDb,
+      close: async () => {
+        await Promise.all([pool.end(), relaxedPool.end()]);
+      },
+    };
   }
   const dataDir = opts.dataDir ?? 'memory://';
   if (!dataDir.startsWith('memory://')) mkdirSync(path.resolve(dataDir), { recursive: true });
@@ -54,7 +76,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const pglite = new PGlite({ dataDir, ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}) });
   await pglite.waitReady;
   const db = drizzlePglite(pglite, { schema }) as unknown as Db;
-  return { engine: 'pglite', db, pglite, close: () => pglite.close() };
+  return { engine: 'pglite', db, pglite, relaxedDb: db, close: () => pglite.close() };
 }
 
 /** Rows of a raw SQL result, the same shape from both drivers. */

@@ -7,6 +7,7 @@ import {
   type LimitUnit,
   parseHHMM,
   type WorkCalendar,
+  wallMs,
   workingDayMinutes,
   workingMinutesBetween,
 } from './working-time.ts';
@@ -340,6 +341,59 @@ describe('properties over random starts in 2026', () => {
       const mid = deadlineFrom(start, wh(a), CN);
       const whole = deadlineFrom(start, wh(a + b), CN);
       assert.equal(deadlineFrom(mid, wh(b), CN).getTime(), whole.getTime(), `${start.toISOString()} ${a} ${b}`);
+    }
+  });
+});
+
+describe('wall clock (offsets kept per 15-minute slice)', () => {
+  /** The local time straight from Intl, no cache. */
+  function reference(t: number, timeZone: string): number {
+    const f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    const p: Record<string, number> = {};
+    for (const x of f.formatToParts(new Date(t))) if (x.type !== 'literal') p[x.type] = Number(x.value);
+    return (
+      Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0) + (t % 1000)
+    );
+  }
+
+  test('equals Intl around every 2026 transition, a mid-slice historical one and random instants', () => {
+    // New York and Lord Howe (a 30-minute change) switch in 2026; Kathmandu is +05:45 all year.
+    const zones = ['Asia/Shanghai', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Europe/London'];
+    const instants: number[] = [];
+    let s = 7;
+    for (let i = 0; i < 3000; i++) {
+      s = (s * 48271) % 2147483647;
+      instants.push(Date.UTC(2026, 0, 1) + Math.floor((s / 2147483647) * 365 * 86_400_000));
+    }
+    for (const iso of [
+      '2026-03-08T07:00:00Z',
+      '2026-11-01T06:00:00Z',
+      '2026-04-04T15:00:00Z',
+      '2026-10-03T15:30:00Z',
+      '2026-03-29T01:00:00Z',
+      '2026-10-25T01:00:00Z',
+    ]) {
+      const at = Date.parse(iso);
+      for (let d = -120_000; d <= 120_000; d += 997) instants.push(at + d);
+    }
+    // Shanghai left local mean time (+08:05:43) at 1900-12-31T15:54:17Z, inside a 15-minute slice.
+    const lmtEnd = Date.parse('1900-12-31T15:54:17Z');
+    for (let d = -900_000; d <= 900_000; d += 1_000) instants.push(lmtEnd + d); // whole seconds: before 1970 ICU rounds milliseconds differently
+    for (const zone of zones) {
+      for (const t of instants) {
+        // Twice: the second answer comes from the kept offset.
+        assert.equal(wallMs(t, zone), reference(t, zone), `${zone} ${new Date(t).toISOString()}`);
+        assert.equal(wallMs(t, zone), reference(t, zone), `${zone} ${new Date(t).toISOString()} (kept)`);
+      }
     }
   });
 });

@@ -70,7 +70,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 }
 
 /** The local wall-clock time of an instant, as milliseconds since 1970-01-01T00:00 of the local calendar. */
-function wallMs(t: number, timeZone: string): number {
+function wallMsIntl(t: number, timeZone: string): number {
   const p: Record<string, number> = {};
   for (const part of formatterFor(timeZone).formatToParts(new Date(t))) {
     if (part.type !== 'literal') p[part.type] = Number(part.value);
@@ -78,6 +78,33 @@ function wallMs(t: number, timeZone: string): number {
   const ms = ((t % 1000) + 1000) % 1000;
   // Some engines answer hour 24 for midnight even with h23; Date.UTC rolls it over correctly.
   return Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0) + ms;
+}
+
+/**
+ * Offsets by zone and 15-minute slice. formatToParts is the slow part of every deadline (several
+ * µs a call, a few calls per stage); a zone's offset changes at most once in a slice, and only when
+ * the two ends of the slice disagree, so a slice whose ends agree has one offset throughout.
+ */
+const SLICE_MS = 15 * 60_000;
+const offsetCache = new Map<string, Map<number, number>>();
+
+/** Local wall-clock time of instant `t` as if it were UTC (ms); exported for its test. */
+export function wallMs(t: number, timeZone: string): number {
+  let byZone = offsetCache.get(timeZone);
+  if (!byZone) {
+    byZone = new Map();
+    offsetCache.set(timeZone, byZone);
+  }
+  const slice = Math.floor(t / SLICE_MS);
+  const known = byZone.get(slice);
+  if (known !== undefined) return t + known;
+  const start = slice * SLICE_MS;
+  const end = start + SLICE_MS - 1;
+  const offset = wallMsIntl(start, timeZone) - start;
+  if (wallMsIntl(end, timeZone) - end !== offset) return wallMsIntl(t, timeZone);
+  if (byZone.size > 50_000) byZone.clear();
+  byZone.set(slice, offset);
+  return t + offset;
 }
 
 /** The instant at which the local wall clock shows `wall` (the later instant if the wall time repeats). */

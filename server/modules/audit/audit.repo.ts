@@ -1,5 +1,6 @@
-import { and, asc, count, desc, eq, gt, ilike, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, ilike, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../../db/client.ts';
+import { insertJsonRows } from '../../db/json-rows.ts';
 import { auditChainHeads, auditEvents } from '../../db/schema.ts';
 import { GENESIS_HASH } from './audit.hash.ts';
 
@@ -26,16 +27,11 @@ export async function lockChainHead(tx: Tx, tenantId: string): Promise<{ lastSeq
 export async function appendRows(tx: Tx, rows: (typeof auditEvents.$inferInsert)[]): Promise<void> {
   const last = rows[rows.length - 1];
   if (!last) return;
-  const moveHead = tx
-    .$with('move_head')
-    .as(
-      tx
-        .update(auditChainHeads)
-        .set({ lastSeq: last.seq, lastHash: last.hash })
-        .where(eq(auditChainHeads.tenantId, last.tenantId))
-        .returning({ tenantId: auditChainHeads.tenantId }),
-    );
-  await tx.with(moveHead).insert(auditEvents).values(rows);
+  // A data-modifying WITH runs once whether or not the insert reads it.
+  await insertJsonRows(tx, auditEvents, rows, {
+    prefix: sql`with move_head as (update audit_chain_heads set last_seq = ${last.seq}, last_hash = ${last.hash}
+      where tenant_id = ${last.tenantId} returning tenant_id)`,
+  });
 }
 
 export async function chainHead(db: Executor, tenantId: string) {

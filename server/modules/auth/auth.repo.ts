@@ -1,6 +1,8 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { apiTokens, configStamps, hqMembers, orgUnits, sessions, tenants, users } from '../../db/schema.ts';
+import { rowFromDriver } from '../../db/json-rows.ts';
+import { prepared } from '../../db/prepared.ts';
+import { apiTokens, hqMembers, orgUnits, sessions, tenants, users } from '../../db/schema.ts';
 
 export type UserRow = typeof users.$inferSelect;
 export type TenantRow = typeof tenants.$inferSelect;
@@ -131,23 +133,37 @@ export async function findSession(db: Executor, tenantId: string, id: string): P
  * A session with its user, tenant and the tenant's reference-data stamp in one round trip (every
  * authenticated request starts here).
  */
+// Every request runs it: written out and prepared (planning the join cost more than running it);
+// each row travels as jsonb and is decoded by its table's own columns.
+const sessionStatement = prepared<{
+  session: Record<string, unknown>;
+  user: Record<string, unknown>;
+  tenant: Record<string, unknown>;
+  stamp: number | string;
+}>(
+  'auth_session',
+  `select to_jsonb(s) as session, to_jsonb(u) as "user", to_jsonb(t) as tenant,
+      coalesce((select c.stamp from config_stamps c where c.tenant_id = s.tenant_id), 0) as stamp
+    from sessions s
+    join users u on u.tenant_id = s.tenant_id and u.id = s.user_id
+    join tenants t on t.tenant_id = s.tenant_id
+    where s.tenant_id = $1 and s.id = $2`,
+);
+
 export async function findSessionWithUser(
   db: Executor,
   tenantId: string,
   id: string,
 ): Promise<{ session: SessionRow; user: UserRow; tenant: TenantRow; configStamp: number } | null> {
-  const [r] = await db
-    .select({
-      session: sessions,
-      user: users,
-      tenant: tenants,
-      configStamp: sql<number>`coalesce((select ${configStamps.stamp} from ${configStamps} where ${configStamps.tenantId} = ${tenantId}), 0)`,
-    })
-    .from(sessions)
-    .innerJoin(users, and(eq(users.tenantId, sessions.tenantId), eq(users.id, sessions.userId)))
-    .innerJoin(tenants, eq(tenants.tenantId, sessions.tenantId))
-    .where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, id)));
-  return r ? { ...r, configStamp: Number(r.configStamp) } : null;
+  const [r] = await sessionStatement.run(db, [tenantId, id]);
+  return r
+    ? {
+        session: rowFromDriver(sessions, r.session),
+        user: rowFromDriver(users, r.user),
+        tenant: rowFromDriver(tenants, r.tenant),
+        configStamp: Number(r.stamp),
+      }
+    : null;
 }
 
 export async function touchSession(db: Executor, tenantId: string, id: string, now: Date): Promise<void> {

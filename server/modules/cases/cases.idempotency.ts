@@ -19,42 +19,74 @@ export const IN_FLIGHT_LEASE_MS = 10_000;
 /** Stored responses are kept this long, then purged by housekeeping. */
 export const KEY_RETENTION_MS = 7 * 86_400_000;
 
+/** A key this request holds: what its stored answer is filed under. */
+export interface ClaimedKey {
+  key: string;
+  route: string;
+  requestHash: string;
+  createdAt: Date;
+}
+
 export type Replay =
   | { replay: true; status: number; body: unknown }
   | {
       replay: false;
-      hash: string /** An earlier attempt's lease ran out and this one took over. */;
+      key: ClaimedKey;
+      /** An earlier attempt's lease ran out and this one took over. */
       takeover: boolean;
     };
 
-/** Claim the key, or answer what the first request with it got. */
-export async function claimKey(actor: Actor, deps: Deps, route: string, key: string, body: unknown): Promise<Replay> {
+/**
+ * A claim of a new key, to be tried by one insert (alone, or riding along with the request's first
+ * lookup). `made` is set once the insert succeeded: from then on the key is this request's, and a
+ * failure must release it.
+ */
+export interface KeyClaim {
+  row: repo.ClaimRow;
+  key: ClaimedKey;
+  made: boolean;
+}
+
+/** The claim a request with this key and body would make. */
+export function newClaim(actor: Actor, deps: Deps, route: string, key: string, body: unknown): KeyClaim {
   const hash = createHash('sha256').update(canonicalJson(body)).digest('hex');
   const now = deps.clock.now();
-  const row = {
-    tenantId: actor.tenantId,
-    userId: actor.userId,
-    key,
-    route,
-    requestHash: hash,
-    status: 'in_flight',
-    lockedUntil: new Date(now.getTime() + IN_FLIGHT_LEASE_MS),
-    createdAt: now,
+  return {
+    row: {
+      tenantId: actor.tenantId,
+      userId: actor.userId,
+      key,
+      route,
+      requestHash: hash,
+      status: 'in_flight',
+      lockedUntil: new Date(now.getTime() + IN_FLIGHT_LEASE_MS),
+      createdAt: now,
+    },
+    key: { key, route, requestHash: hash, createdAt: now },
+    made: false,
   };
+}
+
+/** The key was used before: the caller answers through claimKey (replay, 409, 422 or takeover). */
+export class KeyTaken extends Error {
+  constructor() {
+    super('idempotency key taken');
+  }
+}
+
+/** Claim the key, or answer what the first request with it got. */
+export async function claimKey(actor: Actor, deps: Deps, route: string, key: string, body: unknown): Promise<Replay> {
+  const { row, key: claimed } = newClaim(actor, deps, route, key, body);
+  const hash = row.requestHash;
+  const now = row.createdAt;
   // The common case, a new key, is one statement; only a key seen before needs the locked look.
   // The claim need not survive a crash (a retry claims again, and the case commits durably with its
-  // stored answer), so on PostgreSQL it does not wait for the WAL flush: one fsync per case, not two.
-  // A later durable commit flushes the WAL up to and including it anyway.
-  const fresh =
-    deps.database.engine === 'postgres'
-      ? await deps.database.db.transaction(async (tx) => {
-          await repo.skipFlushWait(tx);
-          return repo.claimIdempotency(tx, row);
-        })
-      : await repo.claimIdempotency(deps.database.db, row);
-  if (fresh) return { replay: false, hash, takeover: false };
+  // stored answer), so on PostgreSQL it goes through the relaxed connections and does not wait for the
+  // WAL flush: one fsync per case, not two. A later durable commit flushes the WAL up to and including it.
+  const fresh = await repo.claimIdempotency(deps.database.relaxedDb, row);
+  if (fresh) return { replay: false, key: claimed, takeover: false };
   return deps.database.db.transaction(async (tx) => {
-    if (await repo.claimIdempotency(tx, row)) return { replay: false as const, hash, takeover: false };
+    if (await repo.claimIdempotency(tx, row)) return { replay: false as const, key: claimed, takeover: false };
     const row0 = await repo.getIdempotency(tx, actor.tenantId, actor.userId, key);
     if (!row0) throw new AppError('CONFLICT', '请求正在处理中,请稍后重试');
     if (row0.requestHash !== hash || row0.route !== route) {
@@ -73,7 +105,7 @@ export async function claimKey(actor: Actor, deps: Deps, route: string, key: str
     await repo.updateIdempotency(tx, actor.tenantId, actor.userId, key, {
       lockedUntil: new Date(now.getTime() + IN_FLIGHT_LEASE_MS),
     });
-    return { replay: false as const, hash, takeover: true };
+    return { replay: false as const, key: { ...claimed, createdAt: row0.createdAt }, takeover: true };
   });
 }
 

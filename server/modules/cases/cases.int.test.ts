@@ -218,6 +218,49 @@ describe('Idempotency-Key', () => {
     assert.equal(c.statusCode, 422);
   });
 
+  test('a retry answers the original even if its body would now be refused; a refused request keeps no key', async () => {
+    const key = randomUUID();
+    const body = {
+      id: randomUUID(),
+      source: 'hotline_12345',
+      category: 'C0202',
+      location: { ...(await centreOf(LINANGANG)), crs: 'wgs84' },
+      description: '护栏损坏(重试)',
+    };
+    const post = (payload: typeof body | Record<string, unknown>, k = key) =>
+      t.as(s.field_worker as Session, {
+        method: 'POST',
+        url: '/api/v1/cases',
+        headers: { 'idempotency-key': k },
+        payload,
+      });
+    const first = await post(body);
+    assert.equal(first.statusCode, 201, first.body);
+    await t.deps.database.db.execute(sql`update categories set is_active = false where code = 'C0202'`);
+    try {
+      assert.equal(
+        (await post({ ...body, id: randomUUID() }, randomUUID())).statusCode,
+        400,
+        'a new report of a retired category is refused',
+      );
+      const retry = await post(body);
+      assert.equal(retry.statusCode, 201, retry.body);
+      assert.equal(retry.json().number, first.json().number);
+    } finally {
+      await t.deps.database.db.execute(sql`update categories set is_active = true where code = 'C0202'`);
+    }
+    // Refused (outside the district), then corrected under the same key: the key was not kept.
+    const key2 = randomUUID();
+    const bad = await post({ ...body, id: randomUUID(), location: { lat: 39.9, lng: 116.4, crs: 'wgs84' } }, key2);
+    assert.equal(bad.statusCode, 422, bad.body);
+    const good = await post({ ...body, id: randomUUID() }, key2);
+    assert.equal(good.statusCode, 201, good.body);
+    const keys = await q1<{ n: number }>(
+      sql`select count(*)::int as n from idempotency_keys where key in (${key}, ${key2}) and status = 'done'`,
+    );
+    assert.equal(keys.n, 2);
+  });
+
   test('while the first is in flight → 409; after its lease, a retry takes over and finds the case it made', async () => {
     const key = randomUUID();
     const body = {

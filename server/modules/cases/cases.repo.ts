@@ -1,6 +1,8 @@
 /** All SQL of the cases module. */
 import { and, eq, sql } from 'drizzle-orm';
-import { type Executor, rowsOf, type Tx } from '../../db/client.ts';
+import { type Executor, rowsOf } from '../../db/client.ts';
+import { insertJsonRows, jsonInsertSql } from '../../db/json-rows.ts';
+import { prepared } from '../../db/prepared.ts';
 import {
   caseEvents,
   caseMedia,
@@ -37,17 +39,25 @@ export async function reserveNumbers(
   return Number(r[0]?.last) - count + 1;
 }
 
-/** Insert cases and return the stored rows (defaults included), in the order given. */
-export async function insertCases(db: Executor, rows: CaseInsert[]): Promise<CaseRow[]> {
+/**
+ * Insert cases with their first timeline events in one statement and return the stored cases
+ * (defaults included), in the order given. The events' foreign key is checked at the end of the
+ * statement, when the cases are there.
+ */
+export async function insertCases(
+  db: Executor,
+  rows: CaseInsert[],
+  firstEvents: CaseEventRow[] = [],
+): Promise<CaseRow[]> {
   if (rows.length === 0) return [];
-  const stored = await db.insert(cases).values(rows).returning();
+  const stored = await insertJsonRows(db, cases, rows, {
+    returning: true,
+    ...(firstEvents.length > 0
+      ? { prefix: sql`with first_events as (${jsonInsertSql(caseEvents, firstEvents)})` }
+      : {}),
+  });
   const byId = new Map(stored.map((r) => [r.id, r]));
   return rows.map((r) => byId.get(r.id) as CaseRow);
-}
-
-/** Insert timeline events whose seqs the caller knows (new cases' first events). */
-export async function insertEvents(db: Executor, rows: CaseEventRow[]): Promise<void> {
-  if (rows.length > 0) await db.insert(caseEvents).values(rows);
 }
 
 /** The case row, locked for the rest of the transaction. */
@@ -274,43 +284,66 @@ export async function openCasesNear(
 
 type NearCase = { id: string; number: string; lat: number; lng: number; reported_at: string; status: string };
 
-/** openCasesNear and spotsNear in one round trip (case intake asks both for the same box). */
+type NearRow = NearCase & {
+  k: 'c' | 's' | 'k';
+  grid_id: string | null;
+  case_count: number | null;
+  recurrence_count: number | null;
+  last_case_id: string | null;
+  last_closed_at: string | null;
+  created_at: string | null;
+};
+
+const NEAR_SQL = `select * from (select 'c' as k, id, number, lat, lng, reported_at::text as reported_at, status,
+        null::uuid as grid_id, null::int as case_count, null::int as recurrence_count, null::uuid as last_case_id,
+        null::text as last_closed_at, null::text as created_at
+      from cases
+      where tenant_id = $1 and category_id = $2
+        and lat between $4 and $6 and lng between $3 and $5
+        and reported_at >= $7::timestamptz
+        and status in ('reported','registered','dispatched','in_progress','handled','returned','verified','parked')
+      order by reported_at desc limit 20) c
+    union all
+    select 's', id, null, lat, lng, null, null, grid_id, case_count, recurrence_count, last_case_id,
+        last_closed_at::text, created_at::text
+      from case_spots
+      where tenant_id = $1 and category_id = $2
+        and lat between $4 and $6 and lng between $3 and $5`;
+
+// Prepared: every intake runs it, and planning the union cost more than running it.
+const nearStatement = prepared<NearRow>('cases_near', NEAR_SQL);
+
+// The same, with a new Idempotency-Key claimed in the same round trip (a 'k' row when it was).
+const nearClaimStatement = prepared<NearRow>(
+  'cases_near_claim',
+  `with claim as (insert into idempotency_keys
+        (tenant_id, user_id, key, route, request_hash, status, locked_until, created_at)
+      values ($8, $9, $10, $11, $12, $13, $14::timestamptz, $15::timestamptz)
+      on conflict do nothing returning key)
+    ${NEAR_SQL}
+    union all
+    select 'k', null, null, null, null, null, null, null, null, null, null, null, null from claim`,
+);
+
+/**
+ * openCasesNear and spotsNear in one round trip (case intake asks both for the same box); with
+ * `claim`, the key is claimed in the same statement and `claimed` says whether it was.
+ */
 export async function openCasesAndSpotsNear(
   db: Executor,
   tenantId: string,
   categoryId: string,
   box: [number, number, number, number],
   since: Date,
-): Promise<{ cases: NearCase[]; spots: SpotRow[] }> {
-  const rows = rowsOf<
-    NearCase & {
-      k: 'c' | 's';
-      grid_id: string | null;
-      case_count: number | null;
-      recurrence_count: number | null;
-      last_case_id: string | null;
-      last_closed_at: string | null;
-      created_at: string | null;
-    }
-  >(
-    await db.execute(sql`select * from (select 'c' as k, id, number, lat, lng, reported_at::text as reported_at, status,
-          null::uuid as grid_id, null::int as case_count, null::int as recurrence_count, null::uuid as last_case_id,
-          null::text as last_closed_at, null::text as created_at
-        from cases
-        where tenant_id = ${tenantId} and category_id = ${categoryId}
-          and lat between ${box[1]} and ${box[3]} and lng between ${box[0]} and ${box[2]}
-          and reported_at >= ${since}
-          and status in ('reported','registered','dispatched','in_progress','handled','returned','verified','parked')
-        order by reported_at desc limit 20) c
-      union all
-      select 's', id, null, lat, lng, null, null, grid_id, case_count, recurrence_count, last_case_id,
-          last_closed_at::text, created_at::text
-        from case_spots
-        where tenant_id = ${tenantId} and category_id = ${categoryId}
-          and lat between ${box[1]} and ${box[3]} and lng between ${box[0]} and ${box[2]}`),
-  );
+  claim?: ClaimRow,
+): Promise<{ cases: NearCase[]; spots: SpotRow[]; claimed: boolean }> {
+  const near = [tenantId, categoryId, box[0], box[1], box[2], box[3], since.toISOString()];
+  const rows = claim
+    ? await nearClaimStatement.run(db, [...near, ...claimParams(claim)])
+    : await nearStatement.run(db, near);
   const date = (v: string | null) => (v === null ? null : new Date(v));
   return {
+    claimed: rows.some((r) => r.k === 'k'),
     cases: rows
       .filter((r) => r.k === 'c')
       .map((r) => ({
@@ -518,31 +551,79 @@ export async function getIdempotency(db: Executor, tenantId: string, userId: str
   return r ?? null;
 }
 
-/** Store the answers of several requests under their keys, in one statement. */
+/**
+ * Store the answers of several requests under their (claimed) keys, in one statement. Written as an
+ * upsert on the key: each row finds its claim through the primary key, where an UPDATE … FROM a
+ * row set is planned as a hash join over the whole table (the set's size is unknown to the planner).
+ */
 export async function completeIdempotencyKeys(
   db: Executor,
   tenantId: string,
-  done: { userId: string; key: string; status: number; body: unknown }[],
+  done: {
+    userId: string;
+    key: string;
+    route: string;
+    requestHash: string;
+    createdAt: Date;
+    status: number;
+    body: unknown;
+  }[],
 ): Promise<void> {
-  if (done.length === 0) return;
-  const values = sql.join(
-    done.map((d) => sql`(${d.userId}::uuid, ${d.key}::text, ${d.status}::int, ${JSON.stringify(d.body)}::jsonb)`),
-    sql`, `,
+  await insertJsonRows(
+    db,
+    idempotencyKeys,
+    done.map((d) => ({
+      tenantId,
+      userId: d.userId,
+      key: d.key,
+      route: d.route,
+      requestHash: d.requestHash,
+      status: 'done',
+      lockedUntil: null,
+      responseStatus: d.status,
+      responseBody: d.body,
+      createdAt: d.createdAt,
+    })),
+    {
+      onConflict: sql`on conflict (tenant_id, user_id, key) do update set status = 'done', locked_until = null,
+        response_status = excluded.response_status, response_body = excluded.response_body`,
+    },
   );
-  await db.execute(sql`update idempotency_keys k set status = 'done', locked_until = null,
-      response_status = v.status, response_body = v.body
-    from (values ${values}) as v(user_id, key, status, body)
-    where k.tenant_id = ${tenantId} and k.user_id = v.user_id and k.key = v.key`);
 }
 
-/** This transaction's commit returns before its WAL is flushed (for writes a crash may lose harmlessly). */
-export async function skipFlushWait(tx: Tx): Promise<void> {
-  await tx.execute(sql`set local synchronous_commit to off`);
-}
+// Written out and prepared: the insert builder cost more CPU than the round trip on the intake path.
+const claimStatement = prepared<{ key: string }>(
+  'idempotency_claim',
+  `insert into idempotency_keys (tenant_id, user_id, key, route, request_hash, status, locked_until, created_at)
+    values ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8::timestamptz)
+    on conflict do nothing returning key`,
+);
 
 /** Claim a key; false when another request holds it already. */
-export async function claimIdempotency(db: Executor, row: typeof idempotencyKeys.$inferInsert): Promise<boolean> {
-  const r = await db.insert(idempotencyKeys).values(row).onConflictDoNothing().returning({ key: idempotencyKeys.key });
+export interface ClaimRow {
+  tenantId: string;
+  userId: string;
+  key: string;
+  route: string;
+  requestHash: string;
+  status: string;
+  lockedUntil: Date;
+  createdAt: Date;
+}
+
+const claimParams = (row: ClaimRow) => [
+  row.tenantId,
+  row.userId,
+  row.key,
+  row.route,
+  row.requestHash,
+  row.status,
+  row.lockedUntil.toISOString(),
+  row.createdAt.toISOString(),
+];
+
+export async function claimIdempotency(db: Executor, row: ClaimRow): Promise<boolean> {
+  const r = await claimStatement.run(db, claimParams(row));
   return r.length === 1;
 }
 

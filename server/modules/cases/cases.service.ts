@@ -33,7 +33,16 @@ import { categoryByCode, categoryByCodeAt, categoryRuleVersion } from '../catego
 import { evidenceWarnings } from '../media/index.ts';
 import { notify } from '../notifications/index.ts';
 import { explain, pointGridRuleAt } from '../routing/index.ts';
-import { claimKey, completeKey, isClientError, releaseKey } from './cases.idempotency.ts';
+import {
+  type ClaimedKey,
+  claimKey,
+  completeKey,
+  isClientError,
+  type KeyClaim,
+  KeyTaken,
+  newClaim,
+  releaseKey,
+} from './cases.idempotency.ts';
 import * as repo from './cases.repo.ts';
 import {
   DUE_SOON_MIN_MS,
@@ -319,7 +328,7 @@ function ledgerRowOf(
 /**
  * Report a problem: validate, route (grid, HQ, unit, person, deadlines), number, store with its
  * before-photos, the first timeline event and the audit event; answer with duplicates nearby. The
- * answer is built from what was written, and with `idempotencyKey` it is stored under that key in
+ * answer is built from what was written, and with `idempotency` it is stored under that key in
  * the same transaction (a retry either finds both or neither).
  */
 export async function createCase(
@@ -428,16 +437,27 @@ async function prepareCase(
   const handleDue = deadlineFrom(dispatchDue, handle, cal);
   const verifyDue = deadlineFrom(handleDue, STAGE_LIMITS.verify[severity], cal);
 
-  // Duplicates (open, recent) and the 反弹 spot, read together: one round trip.
+  // Duplicates (open, recent) and the 反弹 spot, read together — and a new Idempotency-Key claimed
+  // in the same round trip (through the relaxed connections, see claimKey).
+  const claim = opts.claim;
   const near = wgs
     ? await repo.openCasesAndSpotsNear(
-        db,
+        claim ? deps.database.relaxedDb : db,
         actor.tenantId,
         category.id,
         boxAround(wgs.lng, wgs.lat, deps.config.CASE_DUPLICATE_RADIUS_M),
         duplicateWindowStart(deps),
+        claim?.row,
       )
-    : { cases: [], spots: [] };
+    : {
+        cases: [],
+        spots: [],
+        claimed: claim ? await repo.claimIdempotency(deps.database.relaxedDb, claim.row) : false,
+      };
+  if (claim) {
+    if (!near.claimed) throw new KeyTaken();
+    claim.made = true;
+  }
   const duplicates = wgs ? duplicatesFrom(deps, wgs, near.cases) : [];
   const year = yearIn(now, deps.config.TZ);
   const warnings: string[] = [];
@@ -474,7 +494,7 @@ async function prepareCase(
   return {
     actor,
     input,
-    idempotencyKey: opts.idempotencyKey ?? null,
+    idempotency: opts.idempotency ?? opts.claim?.key ?? null,
     year,
     row: {
       tenantId: actor.tenantId,
@@ -550,8 +570,10 @@ async function prepareCase(
 }
 
 export interface CreateCaseOptions {
-  /** Store the answer under this Idempotency-Key, in the transaction that writes the case. */
-  idempotencyKey?: string;
+  /** Store the answer under this claimed Idempotency-Key, in the transaction that writes the case. */
+  idempotency?: ClaimedKey;
+  /** Claim a new key while preparing (throws KeyTaken when it was used before), then store as above. */
+  claim?: KeyClaim;
   /**
    * The unit that answers, decided by the (system) caller instead of the matrix — e.g. a dust alarm
    * goes to the construction site's registered responsible unit. Never taken from request input.
@@ -563,7 +585,7 @@ export interface CreateCaseOptions {
 interface PreparedCase {
   actor: Actor;
   input: TCreateCase;
-  idempotencyKey: string | null;
+  idempotency: ClaimedKey | null;
   year: number;
   row: Omit<repo.CaseInsert, 'year' | 'seq' | 'number'>;
   event: repo.CaseEventRow;
@@ -589,7 +611,9 @@ function intakeWriter(deps: Deps, tenantId: string): GroupCommit<PreparedCase, T
   }
   let w = byTenant.get(tenantId);
   if (!w) {
-    w = new GroupCommit((take) => writeCases(deps, tenantId, take));
+    // PGlite runs one statement at a time, so intakes being prepared are worth waiting for (briefly);
+    // a PostgreSQL server prepares them concurrently and the batch takes whoever is queued.
+    w = new GroupCommit((take) => writeCases(deps, tenantId, take), 64, deps.database.engine === 'pglite' ? 50 : 0);
     byTenant.set(tenantId, w);
   }
   return w;
@@ -634,10 +658,14 @@ async function writeCases(deps: Deps, tenantId: string, take: () => PreparedCase
         rows.push({ ...p.row, year, seq: n, number: `${year}-${String(n).padStart(6, '0')}` });
       }
     }
-    const stored = new Map((await repo.insertCases(tx, rows)).map((c) => [c.id, c]));
-    await repo.insertEvents(
-      tx,
-      items.map((p) => p.event),
+    const stored = new Map(
+      (
+        await repo.insertCases(
+          tx,
+          rows,
+          items.map((p) => p.event),
+        )
+      ).map((c) => [c.id, c]),
     );
     await repo.attachMedia(
       tx,
@@ -684,7 +712,7 @@ async function writeCases(deps: Deps, tenantId: string, take: () => PreparedCase
       tx,
       tenantId,
       items.flatMap((p, i) =>
-        p.idempotencyKey ? [{ userId: p.actor.userId, key: p.idempotencyKey, status: 201, body: bodies[i] }] : [],
+        p.idempotency ? [{ userId: p.actor.userId, ...p.idempotency, status: 201, body: bodies[i] }] : [],
       ),
     );
     return bodies;
@@ -1545,6 +1573,8 @@ export async function reassign(
   return getCase(actor, deps, id);
 }
 
+const INTAKE_ROUTE = 'POST /api/v1/cases';
+
 /**
  * Intake with an optional Idempotency-Key. A retry after the first attempt committed but died before
  * its response was stored finds the case it created (same id, same reporter) and answers it.
@@ -1556,7 +1586,20 @@ export async function intake(
   key: string | undefined,
 ): Promise<{ status: number; body: unknown }> {
   if (!key) return { status: 201, body: await createCase(actor, deps, input) };
-  const claim = await claimKey(actor, deps, 'POST /api/v1/cases', key, input);
+  // The common case, a new key: claimed in the same round trip as the duplicate lookup.
+  const first = newClaim(actor, deps, INTAKE_ROUTE, key, input);
+  try {
+    return { status: 201, body: await createCase(actor, deps, input, { claim: first }) };
+  } catch (e) {
+    if (first.made) {
+      if (isClientError(e)) await releaseKey(actor, deps, key);
+      throw e;
+    }
+    // Refused before claiming: the key may answer a request made before (whose answer stands even if
+    // this body no longer passes, e.g. a category since retired) — the locked look below decides.
+    if (!(e instanceof KeyTaken) && !isClientError(e)) throw e;
+  }
+  const claim = await claimKey(actor, deps, INTAKE_ROUTE, key, input);
   if (claim.replay) return { status: claim.status, body: claim.body };
   try {
     // Only a takeover (an earlier attempt's lease ran out) can find the case already there.
@@ -1566,7 +1609,7 @@ export async function intake(
       await deps.database.db.transaction((tx) => completeKey(tx, actor, key, 201, body));
       return { status: 201, body };
     }
-    return { status: 201, body: await createCase(actor, deps, input, { idempotencyKey: key }) };
+    return { status: 201, body: await createCase(actor, deps, input, { idempotency: claim.key }) };
   } catch (e) {
     if (isClientError(e)) await releaseKey(actor, deps, key);
     throw e;

@@ -93,15 +93,23 @@ export async function userRef(db: Executor, tenantId: string, id: string) {
   return r ?? null;
 }
 
+const gridRefColumns = {
+  id: gridCells.id,
+  code: gridCells.code,
+  name: gridCells.name,
+  unitId: gridCells.unitId,
+  leaderUserId: gridCells.leaderUserId,
+};
+
+/** Every grid cell's reference (name, owner, leader) by id. */
+export async function gridRefs(db: Executor, tenantId: string) {
+  const rows = await db.select(gridRefColumns).from(gridCells).where(eq(gridCells.tenantId, tenantId));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
 export async function gridRef(db: Executor, tenantId: string, id: string) {
   const [r] = await db
-    .select({
-      id: gridCells.id,
-      code: gridCells.code,
-      name: gridCells.name,
-      unitId: gridCells.unitId,
-      leaderUserId: gridCells.leaderUserId,
-    })
+    .select(gridRefColumns)
     .from(gridCells)
     .where(and(eq(gridCells.tenantId, tenantId), eq(gridCells.id, id)));
   return r ?? null;

@@ -191,7 +191,11 @@ export async function explain(
   if (!cell) return { ...base, reason: '该位置不在本辖区网格范围内,请核实位置或转交属地' };
   const cellId = cell.gridId;
   const ownerId = cell.unitId;
-  const grid = await cached(`grid:${cellId}`, () => repo.gridRef(db, actor.tenantId, cellId));
+  // All cells' refs in one read when they can be kept: a district has a few thousand cells and an
+  // intake stream touches most of them, one query each otherwise.
+  const grid = ref
+    ? ((await ref.memo('grid-refs', () => repo.gridRefs(db, actor.tenantId))).get(cellId) ?? null)
+    : await repo.gridRef(db, actor.tenantId, cellId);
   const owner = ownerId
     ? (await cached(`unit:${ownerId}`, () => repo.unitsByIds(db, actor.tenantId, [ownerId])))[0]
     : undefined;
