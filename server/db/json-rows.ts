@@ -60,7 +60,13 @@ const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 export function jsonInsertSql<T extends PgTable>(
   table: T,
   rows: T['$inferInsert'][],
-  opts: { returning?: boolean; onConflict?: SQL } = {},
+  opts: {
+    returning?: boolean;
+    onConflict?: SQL;
+    where?: SQL;
+    /** Columns computed in SQL instead of sent: their values may use `r.ordinality` (1, 2, … in row order). */
+    computed?: [column: string, value: SQL][];
+  } = {},
 ): SQL {
   const info = infoOf(table);
   const keys = [
@@ -85,12 +91,15 @@ export function jsonInsertSql<T extends PgTable>(
     }
     return out;
   });
-  const list = columns.map((c) => quote(c.name)).join(', ');
+  const computed = opts.computed ?? [];
+  const list = [...columns.map((c) => quote(c.name)), ...computed.map(([c]) => quote(c))].join(', ');
+  const values = columns.map((c) => `r.${quote(c.name)}`).join(', ');
   return sql.join([
-    sql.raw(
-      `insert into ${quote(info.name)} (${list}) select ${list} from jsonb_populate_recordset(null::${quote(info.name)}, `,
-    ),
-    sql`${JSON.stringify(payload)}::jsonb)`,
+    sql.raw(`insert into ${quote(info.name)} (${list}) select ${values}`),
+    ...computed.map(([, v]) => sql`, ${v}`),
+    sql.raw(` from jsonb_populate_recordset(null::${quote(info.name)}, `),
+    sql`${JSON.stringify(payload)}::jsonb) with ordinality as r`,
+    opts.where ? sql` where ${opts.where}` : sql``,
     opts.onConflict ? sql` ${opts.onConflict}` : sql``,
     sql.raw(opts.returning ? ' returning *' : ''),
   ]);
@@ -105,7 +114,7 @@ export async function insertJsonRows<T extends PgTable>(
   ex: Executor,
   table: T,
   rows: T['$inferInsert'][],
-  opts: { returning?: boolean; prefix?: SQL; onConflict?: SQL } = {},
+  opts: { returning?: boolean; prefix?: SQL } & Parameters<typeof jsonInsertSql>[2] = {},
 ): Promise<T['$inferSelect'][]> {
   if (rows.length === 0) return [];
   const insert = jsonInsertSql(table, rows, opts);

@@ -12,7 +12,8 @@ import { migrateDatabase } from '../../db/migrate.ts';
 import { seedDemo } from '../../db/seed/seed.service.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import { createTestApp, type TestApp } from '../../test/app.ts';
-import { verifyChain } from './index.ts';
+import * as repo from './audit.repo.ts';
+import { auditRowHash, recordAuditEvents, verifyChain } from './index.ts';
 
 let t: TestApp;
 let tenantId: string;
@@ -58,6 +59,51 @@ describe('the audit trail', () => {
     );
     assert.equal(rows[0]?.prev_hash, rows[1]?.hash);
     assert.deepEqual(await verifyChain(db(), tenantId), { ok: true, checked: rows[0]?.seq, firstBroken: null });
+  });
+
+  test('a head this process guessed wrong (another writer, a rollback) costs a retry, never a broken chain', async () => {
+    const ctx = { tenantId, userId: null, username: 'probe' };
+    const record = (action: string, alongWith?: ReturnType<typeof sql>) =>
+      db().transaction((tx) =>
+        recordAuditEvents(tx, t.clock, [{ ctx, entry: { action } }], alongWith ? { alongWith } : {}),
+      );
+    await record('probe.first'); // the process now knows the head
+    // Another process appends (it locks the head itself; this process's guess goes stale).
+    await db().transaction(async (tx) => {
+      const head = await repo.lockChainHead(tx, tenantId);
+      const row = {
+        tenantId,
+        seq: head.lastSeq + 1,
+        occurredAt: t.clock.now(),
+        actorId: null,
+        actorName: 'elsewhere',
+        action: 'probe.elsewhere',
+        objectType: null,
+        objectId: null,
+        outcome: 'success' as const,
+        ip: null,
+        requestId: null,
+        details: {},
+        prevHash: head.lastHash,
+      };
+      await repo.appendRows(tx, [{ ...row, hash: auditRowHash(row) }]);
+    });
+    await db().execute(sql`create table if not exists along_probe (n int)`);
+    const [seq] = await record('probe.after', sql`insert into along_probe values (1)`);
+    const along = rowsOf<{ n: number }>(await db().execute(sql`select count(*)::int as n from along_probe`))[0];
+    assert.equal(along?.n, 1, 'the statement riding along ran once');
+    // A transaction that rolls back leaves the guess ahead of the head.
+    await assert.rejects(
+      db().transaction(async (tx) => {
+        await recordAuditEvents(tx, t.clock, [{ ctx, entry: { action: 'probe.rolled_back' } }]);
+        throw new Error('roll back');
+      }),
+      /roll back/,
+    );
+    const [next] = await record('probe.after_rollback');
+    assert.equal(next, (seq as number) + 1);
+    const verdict = await verifyChain(db(), tenantId);
+    assert.ok(verdict.ok, JSON.stringify(verdict.firstBroken));
   });
 
   test('the database refuses UPDATE, DELETE and TRUNCATE on audit_events', async () => {

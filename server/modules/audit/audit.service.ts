@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { TAuditEvent } from '../../../common/org.ts';
 import type { Database, Executor, Tx } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -31,21 +32,22 @@ export async function recordAudit(tx: Tx, clock: Clock, ctx: AuditContext, entry
 }
 
 /**
- * Append several audit events of one tenant, in order, inside the caller's transaction: one head
- * lock and one write for all of them (several changes committed together, e.g. grouped case intake).
+ * The chain head this process last wrote, per tenant: a guess, checked by the very statement that
+ * relies on it (the head moves only if it is still exactly this seq and hash), so a guess that is
+ * stale — another process wrote, a transaction rolled back, another database — costs one round trip
+ * and is never wrong. Keyed by tenant alone for that reason.
  */
-export async function recordAuditEvents(
-  tx: Tx,
+const knownHeads = new Map<string, { lastSeq: number; lastHash: string }>();
+
+/** The rows that extend the chain from `head`, hashed. */
+function chainRows(
+  tenantId: string,
   clock: Clock,
   items: readonly { ctx: AuditContext; entry: AuditEntry }[],
-): Promise<number[]> {
-  const first = items[0];
-  if (!first) return [];
-  const tenantId = first.ctx.tenantId;
-  if (items.some((i) => i.ctx.tenantId !== tenantId)) throw new Error('recordAuditEvents: one tenant per call');
-  const head = await repo.lockChainHead(tx, tenantId);
+  head: { lastSeq: number; lastHash: string },
+) {
   let { lastSeq, lastHash } = head;
-  const rows = items.map(({ ctx, entry }) => {
+  return items.map(({ ctx, entry }) => {
     // Round-trip through JSON so the hash covers exactly what jsonb will give back.
     const details = JSON.parse(JSON.stringify(entry.details ?? {})) as Record<string, unknown>;
     const row = {
@@ -68,8 +70,48 @@ export async function recordAuditEvents(
     lastHash = hashed.hash;
     return hashed;
   });
-  await repo.appendRows(tx, rows);
+}
+
+/**
+ * Append several audit events of one tenant, in order, inside the caller's transaction: one head
+ * lock and one write for all of them (several changes committed together, e.g. grouped case intake).
+ * `alongWith` is a statement of the caller's (e.g. an INSERT) run once in the same round trip.
+ * When this process knows the head, the head check, the rows and `alongWith` are one statement.
+ */
+export async function recordAuditEvents(
+  tx: Tx,
+  clock: Clock,
+  items: readonly { ctx: AuditContext; entry: AuditEntry }[],
+  opts: { alongWith?: SQL } = {},
+): Promise<number[]> {
+  const first = items[0];
+  if (!first) {
+    if (opts.alongWith) await tx.execute(opts.alongWith);
+    return [];
+  }
+  const tenantId = first.ctx.tenantId;
+  if (items.some((i) => i.ctx.tenantId !== tenantId)) throw new Error('recordAuditEvents: one tenant per call');
+  let alongWith = opts.alongWith;
+  const guess = knownHeads.get(tenantId);
+  if (guess) {
+    const rows = chainRows(tenantId, clock, items, guess);
+    const appended = await repo.appendRowsIfHead(tx, rows, guess, alongWith);
+    alongWith = undefined; // it ran, whatever the head said
+    if (appended) {
+      remember(tenantId, rows);
+      return rows.map((r) => r.seq);
+    }
+  }
+  const head = await repo.lockChainHead(tx, tenantId);
+  const rows = chainRows(tenantId, clock, items, head);
+  await repo.appendRows(tx, rows, alongWith);
+  remember(tenantId, rows);
   return rows.map((r) => r.seq);
+}
+
+function remember(tenantId: string, rows: { seq: number; hash: string }[]) {
+  const last = rows[rows.length - 1];
+  if (last) knownHeads.set(tenantId, { lastSeq: last.seq, lastHash: last.hash });
 }
 
 /** Record an event on its own (a failed login has no surrounding change to ride along with). */

@@ -11,6 +11,7 @@ import type { TCaseDetail, TCaseList, TCreateCaseResponse } from '../../../commo
 import { rowsOf } from '../../db/client.ts';
 import { createTestApp, type Session, type TestApp } from '../../test/app.ts';
 import { runDeadlineWatch } from './cases.jobs.ts';
+import { caseNumber } from './cases.repo.ts';
 
 let t: TestApp;
 let dataDir: string;
@@ -800,5 +801,21 @@ describe('the ledger', () => {
     const ws = wb.getWorksheet('案件台账');
     assert.equal(ws?.getRow(1).getCell(1).value, '案件编号');
     assert.equal(ws?.rowCount, closed.total + 1);
+  });
+});
+
+describe('numbering', () => {
+  test('numbers keep at least six digits and grow past 999999 uncut, in the order taken', async () => {
+    const first = (await report(s.field_worker as Session, { description: '编号(前)' })).json() as TCreateCaseResponse;
+    const year = Number(first.number.slice(0, 4));
+    await t.deps.database.db.execute(
+      sql`update number_sequences set last = 999998 where kind = 'case' and year = ${year}`,
+    );
+    const a = (await report(s.field_worker as Session, { description: '编号(一)' })).json() as TCreateCaseResponse;
+    const b = (await report(s.field_worker as Session, { description: '编号(二)' })).json() as TCreateCaseResponse;
+    assert.equal(a.number, caseNumber(year, 999_999));
+    assert.equal(a.number, `${year}-999999`);
+    assert.equal(b.number, `${year}-1000000`);
+    assert.equal(caseNumber(year, 42), `${year}-000042`);
   });
 });

@@ -1,5 +1,5 @@
 /** All SQL of the cases module. */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { type Executor, rowsOf } from '../../db/client.ts';
 import { insertJsonRows, jsonInsertSql } from '../../db/json-rows.ts';
 import { prepared } from '../../db/prepared.ts';
@@ -39,25 +39,42 @@ export async function reserveNumbers(
   return Number(r[0]?.last) - count + 1;
 }
 
+/** Case number as shown: the year and at least six digits ('2026-000123'); see insertNumberedCases. */
+export function caseNumber(year: number, seq: number): string {
+  return `${year}-${String(seq).padStart(6, '0')}`;
+}
+
 /**
- * Insert cases with their first timeline events in one statement and return the stored cases
- * (defaults included), in the order given. The events' foreign key is checked at the end of the
- * statement, when the cases are there.
+ * Insert cases of one year with their first timeline events, numbered consecutively in the order
+ * given from the tenant's sequence for that year — reservation, cases and events in one statement —
+ * and return the stored cases (defaults included) in the same order. The events' foreign key is
+ * checked at the end of the statement, when the cases are there.
  */
-export async function insertCases(
+export async function insertNumberedCases(
   db: Executor,
-  rows: CaseInsert[],
-  firstEvents: CaseEventRow[] = [],
+  tenantId: string,
+  year: number,
+  rows: Omit<CaseInsert, 'year' | 'seq' | 'number'>[],
+  firstEvents: CaseEventRow[],
 ): Promise<CaseRow[]> {
   if (rows.length === 0) return [];
-  const stored = await insertJsonRows(db, cases, rows, {
+  const count = rows.length;
+  // The same text as caseNumber: lpad to at least six digits, never cutting longer numbers.
+  const seq = sql`((select last from reserved) - ${count}::int + r.ordinality::int)`;
+  const stored = await insertJsonRows(db, cases, rows as CaseInsert[], {
     returning: true,
-    ...(firstEvents.length > 0
-      ? { prefix: sql`with first_events as (${jsonInsertSql(caseEvents, firstEvents)})` }
-      : {}),
+    prefix: sql`with reserved as (insert into number_sequences (tenant_id, kind, year, last)
+        values (${tenantId}, 'case', ${year}::int, ${count}::int)
+        on conflict (tenant_id, kind, year) do update set last = number_sequences.last + excluded.last
+        returning last)${firstEvents.length > 0 ? sql`, first_events as (${jsonInsertSql(caseEvents, firstEvents)})` : sql``}`,
+    computed: [
+      ['year', sql`${year}::int`],
+      ['seq', seq],
+      ['number', sql`${year}::int || '-' || lpad(${seq}::text, greatest(6, length(${seq}::text)), '0')`],
+    ],
   });
   const byId = new Map(stored.map((r) => [r.id, r]));
-  return rows.map((r) => byId.get(r.id) as CaseRow);
+  return rows.map((r) => byId.get(r.id as string) as CaseRow);
 }
 
 /** The case row, locked for the rest of the transaction. */
@@ -556,21 +573,19 @@ export async function getIdempotency(db: Executor, tenantId: string, userId: str
  * upsert on the key: each row finds its claim through the primary key, where an UPDATE … FROM a
  * row set is planned as a hash join over the whole table (the set's size is unknown to the planner).
  */
-export async function completeIdempotencyKeys(
-  db: Executor,
-  tenantId: string,
-  done: {
-    userId: string;
-    key: string;
-    route: string;
-    requestHash: string;
-    createdAt: Date;
-    status: number;
-    body: unknown;
-  }[],
-): Promise<void> {
-  await insertJsonRows(
-    db,
+export type KeyCompletion = {
+  userId: string;
+  key: string;
+  route: string;
+  requestHash: string;
+  createdAt: Date;
+  status: number;
+  body: unknown;
+};
+
+/** The statement that stores the answers (to run alone, or along with another statement). */
+export function completeIdempotencyKeysSql(tenantId: string, done: KeyCompletion[]): SQL {
+  return jsonInsertSql(
     idempotencyKeys,
     done.map((d) => ({
       tenantId,

@@ -649,24 +649,20 @@ async function writeCases(deps: Deps, tenantId: string, take: () => PreparedCase
       warnings.set(p.input.id, list);
       if (p.spot) await repo.bumpSpotCounts(tx, tenantId, p.spot.id, p.row.recurrenceOfId !== null);
     }
-    const rows: repo.CaseInsert[] = [];
+    // Per year (a batch can straddle New Year): numbers reserved, cases and first events written in
+    // one statement. Events, numbers and rows follow the order taken.
+    const stored = new Map<string, repo.CaseRow>();
     for (const year of new Set(items.map((p) => p.year))) {
       const ofYear = items.filter((p) => p.year === year);
-      let seq = await repo.reserveNumbers(tx, tenantId, 'case', year, ofYear.length);
-      for (const p of ofYear) {
-        const n = seq++;
-        rows.push({ ...p.row, year, seq: n, number: `${year}-${String(n).padStart(6, '0')}` });
-      }
+      const written = await repo.insertNumberedCases(
+        tx,
+        tenantId,
+        year,
+        ofYear.map((p) => p.row),
+        ofYear.map((p) => p.event),
+      );
+      for (const c of written) stored.set(c.id, c);
     }
-    const stored = new Map(
-      (
-        await repo.insertCases(
-          tx,
-          rows,
-          items.map((p) => p.event),
-        )
-      ).map((c) => [c.id, c]),
-    );
     await repo.attachMedia(
       tx,
       items.flatMap((p) =>
@@ -679,11 +675,6 @@ async function writeCases(deps: Deps, tenantId: string, take: () => PreparedCase
           warnings: m.warnings,
         })),
       ),
-    );
-    await recordAuditEvents(
-      tx,
-      deps.clock,
-      items.map((p) => ({ ctx: p.actor, entry: p.audit })),
     );
     const bodies = items.map((p): TCreateCaseResponse => {
       const c = stored.get(p.input.id) as repo.CaseRow;
@@ -708,12 +699,15 @@ async function writeCases(deps: Deps, tenantId: string, take: () => PreparedCase
       });
       return { ...detail, duplicates: p.duplicates, warnings: warnings.get(p.input.id) ?? [] };
     });
-    await repo.completeIdempotencyKeys(
+    // The audit events and the stored answers go in one round trip.
+    const done = items.flatMap((p, i) =>
+      p.idempotency ? [{ userId: p.actor.userId, ...p.idempotency, status: 201, body: bodies[i] }] : [],
+    );
+    await recordAuditEvents(
       tx,
-      tenantId,
-      items.flatMap((p, i) =>
-        p.idempotency ? [{ userId: p.actor.userId, ...p.idempotency, status: 201, body: bodies[i] }] : [],
-      ),
+      deps.clock,
+      items.map((p) => ({ ctx: p.actor, entry: p.audit })),
+      done.length > 0 ? { alongWith: repo.completeIdempotencyKeysSql(tenantId, done) } : {},
     );
     return bodies;
   });
