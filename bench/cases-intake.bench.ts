@@ -303,6 +303,8 @@ export async function run(): Promise<string> {
     '',
     ...notes,
     `- Load average at the end: ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores.`,
+    "- What an intake costs (2026-11-28): two statements of its own — the session (with user, tenant and reference-data stamp) and, in one statement, the Idempotency-Key claim (on connections with synchronous_commit off) with the duplicate and 反弹-spot lookup — both prepared once per connection; then a share of its batch's transaction: BEGIN, numbers + cases + first events in one INSERT, the audit rows against the head this process last wrote (checked in the statement) with the stored answers riding along, COMMIT. Rows travel as one jsonb parameter (no per-value query building); categories, matrix, units, people and grid refs come from memory under the per-tenant stamp. Before 2026-11-28: 32 statements and 15 cases/s (PGlite).",
+    "- Where the PostgreSQL time goes (instrumented runs, 8 clients): a batch of about 4 intakes holds the tenant's write path (number sequence and audit-chain head) for 11–14 ms, of which the database executes about 2 ms; the rest is waiting for a core and for the event loop (its delay: p50 1.5 ms, p90 4 ms) on two cores shared by the server, the clients and the database. Intakes of one tenant are written one batch at a time (numbers are gapless and the audit chain is one sequence), so per-tenant throughput is batch size ÷ that time. With one client the same path takes 5 ms per case.",
     '- Goal HTTP ≥ 50 % of a raw insert of the same rows (median of the rounds): ' +
       rows.map((r) => `${r.engine} ${r.ratio >= 0.5 ? 'met' : 'not met'}`).join(', ') +
       '.',
