@@ -86,7 +86,7 @@ describe('the audit trail', () => {
         details: {},
         prevHash: head.lastHash,
       };
-      await repo.appendRows(tx, [{ ...row, hash: auditRowHash(row) }]);
+      assert.ok(await repo.appendRows(tx, [{ ...row, hash: auditRowHash(row) }]));
     });
     await db().execute(sql`create table if not exists along_probe (n int)`);
     const [seq] = await record('probe.after', sql`insert into along_probe values (1)`);

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gt, ilike, or, type SQL, sql } from 'drizzle-orm';
 import { type Executor, rowsOf, type Tx } from '../../db/client.ts';
-import { insertJsonRows, jsonInsertSql } from '../../db/json-rows.ts';
+import { jsonInsertSql } from '../../db/json-rows.ts';
 import { auditChainHeads, auditEvents } from '../../db/schema.ts';
 import { GENESIS_HASH } from './audit.hash.ts';
 
@@ -24,35 +24,22 @@ export async function lockChainHead(tx: Tx, tenantId: string): Promise<{ lastSeq
 }
 
 /**
- * Append rows (in chain order) and move the head to the last, in one statement (the head is locked
- * by lockChainHead); `alongWith`, a statement of the caller's, runs in the same statement.
+ * Append rows (in chain order) and move the head to the last, in one statement; `alongWith`, a
+ * statement of the caller's, runs in the same statement either way. With `expected`, only if the
+ * head is still exactly that (a head moved meanwhile — its row lock waited for, then re-read —
+ * appends nothing and answers false); without, the caller holds the head's lock (lockChainHead).
  */
-export async function appendRows(tx: Tx, rows: (typeof auditEvents.$inferInsert)[], alongWith?: SQL): Promise<void> {
-  const last = rows[rows.length - 1];
-  if (!last) return;
-  // A data-modifying WITH runs once whether or not the insert reads it.
-  await insertJsonRows(tx, auditEvents, rows, {
-    prefix: sql`with move_head as (update audit_chain_heads set last_seq = ${last.seq}, last_hash = ${last.hash}
-      where tenant_id = ${last.tenantId} returning tenant_id)${alongWith ? sql`, along_with as (${alongWith})` : sql``}`,
-  });
-}
-
-/**
- * Append rows only if the head is still `expected`, moving it to the last row — one statement; a
- * head moved meanwhile (its row lock waited for, then re-read) appends nothing and answers false.
- * `alongWith` runs either way.
- */
-export async function appendRowsIfHead(
+export async function appendRows(
   tx: Tx,
   rows: (typeof auditEvents.$inferInsert)[],
-  expected: { lastSeq: number; lastHash: string },
-  alongWith?: SQL,
+  opts: { expected?: { lastSeq: number; lastHash: string }; alongWith?: SQL } = {},
 ): Promise<boolean> {
   const last = rows[rows.length - 1];
   if (!last) return true;
+  const { expected, alongWith } = opts;
   const result = await tx.execute(sql`with move_head as (update audit_chain_heads
         set last_seq = ${last.seq}, last_hash = ${last.hash}
-        where tenant_id = ${last.tenantId} and last_seq = ${expected.lastSeq} and last_hash = ${expected.lastHash}
+        where tenant_id = ${last.tenantId}${expected ? sql` and last_seq = ${expected.lastSeq} and last_hash = ${expected.lastHash}` : sql``}
         returning tenant_id)${alongWith ? sql`, along_with as (${alongWith})` : sql``},
       appended as (${jsonInsertSql(auditEvents, rows, { where: sql`exists (select 1 from move_head)`, returning: true })})
     select count(*)::int as n from appended`);

@@ -95,7 +95,7 @@ export async function recordAuditEvents(
   const guess = knownHeads.get(tenantId);
   if (guess) {
     const rows = chainRows(tenantId, clock, items, guess);
-    const appended = await repo.appendRowsIfHead(tx, rows, guess, alongWith);
+    const appended = await repo.appendRows(tx, rows, { expected: guess, alongWith });
     alongWith = undefined; // it ran, whatever the head said
     if (appended) {
       remember(tenantId, rows);
@@ -104,7 +104,7 @@ export async function recordAuditEvents(
   }
   const head = await repo.lockChainHead(tx, tenantId);
   const rows = chainRows(tenantId, clock, items, head);
-  await repo.appendRows(tx, rows, alongWith);
+  if (!(await repo.appendRows(tx, rows, { alongWith }))) throw new Error('audit: chain head missing under its lock');
   remember(tenantId, rows);
   return rows.map((r) => r.seq);
 }

@@ -129,10 +129,6 @@ export async function findSession(db: Executor, tenantId: string, id: string): P
   return s ?? null;
 }
 
-/**
- * A session with its user, tenant and the tenant's reference-data stamp in one round trip (every
- * authenticated request starts here).
- */
 // Every request runs it: written out and prepared (planning the join cost more than running it);
 // each row travels as jsonb and is decoded by its table's own columns.
 const sessionStatement = prepared<{
@@ -150,6 +146,10 @@ const sessionStatement = prepared<{
     where s.tenant_id = $1 and s.id = $2`,
 );
 
+/**
+ * A session with its user, tenant and the tenant's reference-data stamp in one round trip (every
+ * authenticated request starts here).
+ */
 export async function findSessionWithUser(
   db: Executor,
   tenantId: string,

@@ -333,10 +333,7 @@ const nearStatement = prepared<NearRow>('cases_near', NEAR_SQL);
 // The same, with a new Idempotency-Key claimed in the same round trip (a 'k' row when it was).
 const nearClaimStatement = prepared<NearRow>(
   'cases_near_claim',
-  `with claim as (insert into idempotency_keys
-        (tenant_id, user_id, key, route, request_hash, status, locked_until, created_at)
-      values ($8, $9, $10, $11, $12, $13, $14::timestamptz, $15::timestamptz)
-      on conflict do nothing returning key)
+  `with claim as (${claimInsertSql(8)})
     ${NEAR_SQL}
     union all
     select 'k', null, null, null, null, null, null, null, null, null, null, null, null from claim`,
@@ -568,11 +565,6 @@ export async function getIdempotency(db: Executor, tenantId: string, userId: str
   return r ?? null;
 }
 
-/**
- * Store the answers of several requests under their (claimed) keys, in one statement. Written as an
- * upsert on the key: each row finds its claim through the primary key, where an UPDATE … FROM a
- * row set is planned as a hash join over the whole table (the set's size is unknown to the planner).
- */
 export type KeyCompletion = {
   userId: string;
   key: string;
@@ -583,7 +575,12 @@ export type KeyCompletion = {
   body: unknown;
 };
 
-/** The statement that stores the answers (to run alone, or along with another statement). */
+/**
+ * The statement that stores the answers of several requests under their (claimed) keys, to run
+ * alone or along with another. An upsert on the key: each row finds its claim through the primary
+ * key, where an UPDATE … FROM a row set is planned as a hash join over the whole table (the set's
+ * size is unknown to the planner).
+ */
 export function completeIdempotencyKeysSql(tenantId: string, done: KeyCompletion[]): SQL {
   return jsonInsertSql(
     idempotencyKeys,
@@ -607,14 +604,7 @@ export function completeIdempotencyKeysSql(tenantId: string, done: KeyCompletion
 }
 
 // Written out and prepared: the insert builder cost more CPU than the round trip on the intake path.
-const claimStatement = prepared<{ key: string }>(
-  'idempotency_claim',
-  `insert into idempotency_keys (tenant_id, user_id, key, route, request_hash, status, locked_until, created_at)
-    values ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8::timestamptz)
-    on conflict do nothing returning key`,
-);
-
-/** Claim a key; false when another request holds it already. */
+const claimStatement = prepared<{ key: string }>('idempotency_claim', claimInsertSql(1));
 export interface ClaimRow {
   tenantId: string;
   userId: string;
@@ -624,6 +614,14 @@ export interface ClaimRow {
   status: string;
   lockedUntil: Date;
   createdAt: Date;
+}
+
+/** The claim's INSERT with its eight parameters numbered from $first (claimParams gives them). */
+function claimInsertSql(first: number): string {
+  const p = (i: number) => `$${first + i}`;
+  return `insert into idempotency_keys (tenant_id, user_id, key, route, request_hash, status, locked_until, created_at)
+    values (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::timestamptz, ${p(7)}::timestamptz)
+    on conflict do nothing returning key`;
 }
 
 const claimParams = (row: ClaimRow) => [
@@ -637,6 +635,7 @@ const claimParams = (row: ClaimRow) => [
   row.createdAt.toISOString(),
 ];
 
+/** Claim a key; false when another request holds it already. */
 export async function claimIdempotency(db: Executor, row: ClaimRow): Promise<boolean> {
   const r = await claimStatement.run(db, claimParams(row));
   return r.length === 1;
